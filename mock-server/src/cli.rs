@@ -1,0 +1,216 @@
+//! The command line: every flag, its environment variable, and how flags, the environment, the
+//! configuration file and the defaults combine into a [`Config`].
+//!
+//! Precedence, most specific first: a flag, its environment variable, the `--config` file, the
+//! built-in default.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+use crate::config::{
+    Client, Config, ConfigError, ConfigFile, LogFormat, NotFoundStyle, check_unique_clients,
+    normalize_base_paths,
+};
+use crate::fixtures::FixtureSource;
+
+/// A local mock of the AT&T Alliance End-Customer Lookup API
+/// (POST /api/v1/customerAccountLookup).
+///
+/// With no arguments it listens on 127.0.0.1:8080, answers from the bundled fixture book and
+/// accepts the demo credentials it prints. Every flag can also be set with the environment
+/// variable shown, or in a TOML file given with --config; flags win over the environment, the
+/// environment over the file.
+#[derive(Debug, Parser)]
+#[command(name = "mock-server", version, max_term_width = 100)]
+pub struct Cli {
+    /// TOML configuration file (keys as the flags' long names, clients as [[clients]] tables
+    /// with client-id and client-secret).
+    #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Address to listen on; port 0 picks a free port. [default: 127.0.0.1:8080]
+    #[arg(long, env = "MOCK_LISTEN", value_name = "ADDR")]
+    pub listen: Option<SocketAddr>,
+
+    /// Accepted credentials as ID:SECRET; repeat for several clients (the environment variable
+    /// takes a comma-separated list). Replaces the clients of the config file. [default: the
+    /// demo pair demo-client:demo-secret]
+    #[arg(
+        long = "client",
+        env = "MOCK_CLIENTS",
+        value_name = "ID:SECRET",
+        value_delimiter = ',',
+        hide_env_values = true
+    )]
+    pub clients: Vec<String>,
+
+    /// Folder with accounts/*.json and canned/*.json. [default: the fixtures bundled in the
+    /// binary]
+    #[arg(long, env = "MOCK_FIXTURES", value_name = "DIR")]
+    pub fixtures: Option<PathBuf>,
+
+    /// Refuse a request without spId with 400 (the current portal requires it; older examples
+    /// omit it). Canned examples answer either way. [default: true]
+    #[arg(long, env = "MOCK_REQUIRE_SP_ID", value_name = "BOOL", action = clap::ArgAction::Set,
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub require_sp_id: Option<bool>,
+
+    /// What a lookup with no match answers: error = 404 with "No customer found.", empty = 200
+    /// with []. [default: error]
+    #[arg(long, env = "MOCK_NOT_FOUND", value_name = "STYLE")]
+    pub not_found: Option<NotFoundStyle>,
+
+    /// Path the lookup is served under, followed by /customerAccountLookup; repeat to serve
+    /// several, '/' for the root. [default: /api/v1]
+    #[arg(
+        long = "base-path",
+        env = "MOCK_BASE_PATHS",
+        value_name = "PATH",
+        value_delimiter = ','
+    )]
+    pub base_paths: Vec<String>,
+
+    /// Largest request body accepted, in bytes; larger ones get 413. [default: 65536]
+    #[arg(long, env = "MOCK_MAX_BODY_BYTES", value_name = "BYTES")]
+    pub max_body_bytes: Option<usize>,
+
+    /// Log line format on stderr. [default: human]
+    #[arg(long, env = "MOCK_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<LogFormat>,
+
+    /// Which log lines to write, as a tracing filter (e.g. warn, info, mock_server=debug).
+    /// [default: info]
+    #[arg(long, env = "MOCK_LOG", value_name = "FILTER")]
+    pub log_level: Option<String>,
+}
+
+impl Cli {
+    /// Combines the flags, the environment and the configuration file into a [`Config`].
+    ///
+    /// # Errors
+    ///
+    /// A [`ConfigError`] saying which value is wrong and what was expected.
+    pub fn into_config(self) -> Result<Config, ConfigError> {
+        let file = match &self.config {
+            Some(path) => ConfigFile::load(path)?,
+            None => ConfigFile::default(),
+        };
+        let defaults = Config::default();
+
+        let clients = if !self.clients.is_empty() {
+            self.clients
+                .iter()
+                .map(|value| value.parse())
+                .collect::<Result<Vec<Client>, _>>()?
+        } else if !file.clients.is_empty() {
+            file.clients
+                .into_iter()
+                .map(|entry| Client::new(entry.client_id, entry.client_secret))
+                .collect::<Result<Vec<_>, _>>()?
+        } else {
+            defaults.clients
+        };
+        check_unique_clients(&clients)?;
+
+        let base_paths = if !self.base_paths.is_empty() {
+            self.base_paths
+        } else {
+            file.base_paths.unwrap_or(defaults.base_paths)
+        };
+        let max_body_bytes = self
+            .max_body_bytes
+            .or(file.max_body_bytes)
+            .unwrap_or(defaults.max_body_bytes);
+        if max_body_bytes == 0 {
+            return Err(ConfigError::ZeroBodyLimit);
+        }
+
+        Ok(Config {
+            listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
+            clients,
+            fixtures: self
+                .fixtures
+                .or(file.fixtures)
+                .map_or(FixtureSource::Bundled, FixtureSource::Dir),
+            require_sp_id: self
+                .require_sp_id
+                .or(file.require_sp_id)
+                .unwrap_or(defaults.require_sp_id),
+            not_found: self
+                .not_found
+                .or(file.not_found)
+                .unwrap_or(defaults.not_found),
+            base_paths: normalize_base_paths(base_paths)?,
+            max_body_bytes,
+            log_format: self
+                .log_format
+                .or(file.log_format)
+                .unwrap_or(defaults.log_format),
+            log_level: self
+                .log_level
+                .or(file.log_level)
+                .unwrap_or(defaults.log_level),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Config, ConfigError> {
+        let mut argv = vec!["mock-server"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv)
+            .map_err(|e| ConfigError::Client {
+                reason: e.to_string(),
+            })?
+            .into_config()
+    }
+
+    #[test]
+    fn no_arguments_give_the_documented_defaults() -> Result<(), ConfigError> {
+        let config = parse(&[])?;
+        assert_eq!(config, Config::default());
+        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
+        assert!(config.uses_demo_credentials());
+        Ok(())
+    }
+
+    #[test]
+    fn flags_override_the_config_file() -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("mock-cli-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("mock.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\nnot-found = \"empty\"\nfixtures = \"book\"\n\
+             [[clients]]\nclient-id = \"a\"\nclient-secret = \"b\"\n",
+        )?;
+        let config = parse(&[
+            "--config",
+            file.to_str().unwrap_or_default(),
+            "--listen",
+            "127.0.0.1:0",
+        ])?;
+        assert_eq!(config.listen.port(), 0);
+        assert_eq!(config.not_found, NotFoundStyle::Empty);
+        assert_eq!(config.fixtures, FixtureSource::Dir(dir.join("book")));
+        assert_eq!(config.clients, vec![Client::new("a", "b")?]);
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    #[test]
+    fn duplicate_client_ids_are_refused() {
+        let error = parse(&["--client", "a:1", "--client", "a:2"])
+            .map(drop)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "client id \"a\" is configured twice; each client id must be unique"
+        );
+    }
+}

@@ -1,0 +1,347 @@
+//! The server's configuration: what the command line, the environment and an optional TOML file
+//! resolve to, with the defaults filled in.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::fixtures::FixtureSource;
+
+/// The client id of the demo credentials accepted when no client is configured.
+pub const DEMO_CLIENT_ID: &str = "demo-client";
+/// The secret of the demo credentials. Public on purpose: it is printed at start.
+pub const DEMO_CLIENT_SECRET: &str = "demo-secret";
+/// The default listen address.
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+/// The default base path the lookup is served under.
+pub const DEFAULT_BASE_PATH: &str = "/api/v1";
+/// The default request body limit: 64 KiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// The address to listen on; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The credentials accepted; never empty.
+    pub clients: Vec<Client>,
+    /// Where the fixtures come from.
+    pub fixtures: FixtureSource,
+    /// Whether a request without `spId` is refused (the current portal requires it).
+    pub require_sp_id: bool,
+    /// What a lookup with no match answers.
+    pub not_found: NotFoundStyle,
+    /// The paths the lookup is served under, each followed by `/customerAccountLookup`;
+    /// `""` serves it at the root.
+    pub base_paths: Vec<String>,
+    /// Request bodies over this many bytes are refused with 413.
+    pub max_body_bytes: usize,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+    /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
+    pub log_level: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            listen: DEFAULT_LISTEN
+                .parse()
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            clients: vec![Client::demo()],
+            fixtures: FixtureSource::Bundled,
+            require_sp_id: true,
+            not_found: NotFoundStyle::Error,
+            base_paths: vec![DEFAULT_BASE_PATH.to_owned()],
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            log_format: LogFormat::Human,
+            log_level: "info".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Whether the only accepted credentials are the public demo pair.
+    pub fn uses_demo_credentials(&self) -> bool {
+        self.clients.len() == 1 && self.clients[0] == Client::demo()
+    }
+}
+
+/// One accepted pair of credentials. The secret never appears in `Debug` output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Client {
+    /// The `client_id` header value.
+    pub id: String,
+    secret: String,
+}
+
+impl Client {
+    /// A client with the given id and secret.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Client`] when either is empty or not a valid header value.
+    pub fn new(id: impl Into<String>, secret: impl Into<String>) -> Result<Self, ConfigError> {
+        let (id, secret) = (id.into(), secret.into());
+        let valid = |value: &str| {
+            !value.is_empty() && value.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        };
+        if !valid(&id) {
+            return Err(ConfigError::Client {
+                reason: "the client id must be non-empty printable ASCII".to_owned(),
+            });
+        }
+        if !valid(&secret) {
+            return Err(ConfigError::Client {
+                reason: format!("the secret of client {id:?} must be non-empty printable ASCII"),
+            });
+        }
+        Ok(Client { id, secret })
+    }
+
+    /// The public demo client.
+    pub fn demo() -> Self {
+        Client {
+            id: DEMO_CLIENT_ID.to_owned(),
+            secret: DEMO_CLIENT_SECRET.to_owned(),
+        }
+    }
+
+    /// The secret, for the credential check only.
+    pub(crate) fn secret(&self) -> &str {
+        &self.secret
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("id", &self.id)
+            .field("secret", &"<redacted>")
+            .finish()
+    }
+}
+
+impl std::str::FromStr for Client {
+    type Err = ConfigError;
+
+    /// Parses `ID:SECRET`. The message never repeats the value, which may hold a secret.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        let (id, secret) = value.split_once(':').ok_or_else(|| ConfigError::Client {
+            reason: "expected ID:SECRET, but the value has no ':'".to_owned(),
+        })?;
+        Client::new(id, secret)
+    }
+}
+
+/// What a lookup with no match answers. Not documented by AT&T: the portal only says the caller
+/// "receives a message stating 'No customer found.'".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum NotFoundStyle {
+    /// 404 with the error body, message "No customer found.".
+    #[default]
+    Error,
+    /// 200 with an empty array.
+    Empty,
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// The optional TOML configuration file. Every key is optional; the command line and the
+/// environment override it. Relative paths are relative to the file's folder.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConfigFile {
+    /// See [`Config::listen`].
+    pub listen: Option<SocketAddr>,
+    /// See [`Config::fixtures`].
+    pub fixtures: Option<PathBuf>,
+    /// See [`Config::require_sp_id`].
+    pub require_sp_id: Option<bool>,
+    /// See [`Config::not_found`].
+    pub not_found: Option<NotFoundStyle>,
+    /// See [`Config::base_paths`].
+    pub base_paths: Option<Vec<String>>,
+    /// See [`Config::max_body_bytes`].
+    pub max_body_bytes: Option<usize>,
+    /// See [`Config::log_format`].
+    pub log_format: Option<LogFormat>,
+    /// See [`Config::log_level`].
+    pub log_level: Option<String>,
+    /// The accepted credentials, as `[[clients]]` tables.
+    #[serde(default)]
+    pub clients: Vec<ClientEntry>,
+}
+
+/// A `[[clients]]` table of the configuration file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ClientEntry {
+    /// The `client_id`.
+    pub client_id: String,
+    /// The `client_secret`.
+    pub client_secret: String,
+    /// A note for people reading the file (e.g. which SP this client acts for).
+    pub description: Option<String>,
+}
+
+impl ConfigFile {
+    /// Reads and parses a configuration file.
+    ///
+    /// # Errors
+    ///
+    /// [`ConfigError::Read`] or [`ConfigError::Parse`], naming the file (and line and key).
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let mut file: ConfigFile = toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_path_buf(),
+            source: Box::new(source),
+        })?;
+        if let Some(fixtures) = &file.fixtures
+            && fixtures.is_relative()
+        {
+            let folder = path.parent().unwrap_or(Path::new(""));
+            file.fixtures = Some(folder.join(fixtures));
+        }
+        Ok(file)
+    }
+}
+
+/// A configuration that cannot be used. Messages never contain a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file cannot be read.
+    #[error("{}: cannot be read", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The configuration file is not valid TOML or has a wrong key or value.
+    #[error("{}: invalid configuration", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Where and why (line, column, key, what was expected).
+        #[source]
+        source: Box<toml::de::Error>,
+    },
+    /// A client entry is unusable.
+    #[error("invalid client: {reason}")]
+    Client {
+        /// What is wrong, without the secret.
+        reason: String,
+    },
+    /// Two clients have the same id.
+    #[error("client id {0:?} is configured twice; each client id must be unique")]
+    DuplicateClient(String),
+    /// A base path is unusable.
+    #[error("invalid base path {path:?}: {reason}")]
+    BasePath {
+        /// The path given.
+        path: String,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The body limit is zero.
+    #[error("max-body-bytes must be at least 1")]
+    ZeroBodyLimit,
+}
+
+/// Checks and normalises base paths: a leading `/`, no trailing `/`, `/` itself becomes `""`.
+///
+/// # Errors
+///
+/// [`ConfigError::BasePath`] for a path that does not start with `/` or holds characters that
+/// cannot be routed.
+pub fn normalize_base_paths(paths: Vec<String>) -> Result<Vec<String>, ConfigError> {
+    let mut normalized: Vec<String> = Vec::with_capacity(paths.len());
+    for path in paths {
+        if !path.starts_with('/') {
+            return Err(ConfigError::BasePath {
+                path,
+                reason: "it must start with '/' (use '/' for the root)",
+            });
+        }
+        if path.contains(['{', '}', '*', '?', '#', ' ']) || path.contains("//") {
+            return Err(ConfigError::BasePath {
+                path,
+                reason: "it must be a plain path such as /api/v1",
+            });
+        }
+        let trimmed = path.trim_end_matches('/').to_owned();
+        if !normalized.contains(&trimmed) {
+            normalized.push(trimmed);
+        }
+    }
+    Ok(normalized)
+}
+
+/// Checks that client ids are unique.
+///
+/// # Errors
+///
+/// [`ConfigError::DuplicateClient`] naming the first repeated id.
+pub fn check_unique_clients(clients: &[Client]) -> Result<(), ConfigError> {
+    for (i, client) in clients.iter().enumerate() {
+        if clients[..i].iter().any(|earlier| earlier.id == client.id) {
+            return Err(ConfigError::DuplicateClient(client.id.clone()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_parses_id_and_secret_at_the_first_colon() -> Result<(), ConfigError> {
+        let client: Client = "sp-10006:se:cret".parse()?;
+        assert_eq!(client.id, "sp-10006");
+        assert_eq!(client.secret(), "se:cret");
+        Ok(())
+    }
+
+    #[test]
+    fn client_errors_never_repeat_the_value() {
+        for value in ["no-colon-s3cr3t", ":s3cr3t", "id:"] {
+            let message = value.parse::<Client>().map(drop).unwrap_err().to_string();
+            assert!(!message.contains("s3cr3t"), "{message}");
+        }
+    }
+
+    #[test]
+    fn debug_output_redacts_the_secret() {
+        let client = Client::new("a", "hunter2").map_err(|e| e.to_string());
+        let debug = format!("{client:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("<redacted>"));
+    }
+
+    #[test]
+    fn base_paths_are_normalised() -> Result<(), ConfigError> {
+        let paths = normalize_base_paths(vec!["/api/v1/".into(), "/".into(), "/api/v1".into()])?;
+        assert_eq!(paths, vec!["/api/v1".to_owned(), String::new()]);
+        assert!(normalize_base_paths(vec!["api".into()]).is_err());
+        assert!(normalize_base_paths(vec!["/{id}".into()]).is_err());
+        Ok(())
+    }
+}

@@ -1,0 +1,70 @@
+//! Log output: `tracing` to stderr, human or JSON, and one line per request with method, path,
+//! status, latency, trace id and client id. Headers and bodies are never logged, so neither is a
+//! secret.
+
+use std::time::Instant;
+
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+use crate::ids::TRACE_ID;
+use crate::lookup::Answered;
+
+/// Why logging could not be set up.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid log filter {filter:?} (expected e.g. info, warn or mock_server=debug)")]
+pub struct LogFilterError {
+    filter: String,
+    #[source]
+    source: tracing_subscriber::filter::ParseError,
+}
+
+/// Installs the global subscriber. Call once, from the binary; a second call leaves the first
+/// subscriber in place.
+///
+/// # Errors
+///
+/// [`LogFilterError`] when `filter` is not a valid filter.
+pub fn init(format: LogFormat, filter: &str) -> Result<(), LogFilterError> {
+    let env_filter = EnvFilter::try_new(filter).map_err(|source| LogFilterError {
+        filter: filter.to_owned(),
+        source,
+    })?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(env_filter)
+        .with_writer(std::io::stderr)
+        .with_target(false);
+    // An error here means a subscriber is already installed, which is fine.
+    let _ = match format {
+        LogFormat::Human => builder.try_init(),
+        LogFormat::Json => builder.json().flatten_event(true).try_init(),
+    };
+    Ok(())
+}
+
+/// Middleware: one log line per request.
+pub async fn log_request(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let trace_id = request
+        .headers()
+        .get(TRACE_ID)
+        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
+    let response = next.run(request).await;
+    let answered = response.extensions().get::<Answered>();
+    tracing::info!(
+        method = %method,
+        path,
+        status = response.status().as_u16(),
+        latency_ms = format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
+        trace_id = trace_id.as_deref().unwrap_or("-"),
+        client_id = answered.map_or("-", |a| a.client_id.as_str()),
+        source = answered.map_or("-", |a| a.source.as_str()),
+        "request"
+    );
+    response
+}

@@ -1,0 +1,37 @@
+//! The `mock-server` binary: parse the command line, build the configuration, run.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use mock_server::cli::Cli;
+
+fn main() -> ExitCode {
+    let config = match Cli::parse().into_config() {
+        Ok(config) => config,
+        Err(error) => return fail(error.into(), 2),
+    };
+    if let Err(error) = mock_server::logging::init(config.log_format, &config.log_level) {
+        return fail(error.into(), 2);
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            return fail(
+                anyhow::Error::new(error).context("cannot start the runtime"),
+                1,
+            );
+        }
+    };
+    match runtime.block_on(mock_server::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            let code = error.exit_code();
+            fail(error.into(), code)
+        }
+    }
+}
+
+fn fail(error: anyhow::Error, code: u8) -> ExitCode {
+    eprintln!("mock-server: {error:#}");
+    ExitCode::from(code)
+}

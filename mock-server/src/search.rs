@@ -1,0 +1,326 @@
+//! The matching rules of the lookup: which accounts answer a request, and in which order.
+//!
+//! The real API documents only "fuzzy" for the name and street and "exact" for city, state and
+//! ZIP. The rules below are the mock's assumption, stated in the README:
+//! - `accountName`: case-insensitive, runs of spaces count as one. With `*` the name must match
+//!   the pattern as a whole (`*` is any run of characters); without, the name must contain it.
+//! - `street`: ignored when empty; otherwise every word of the request must be the start of a
+//!   word of the account's street (`W PLANO` matches `2900 W PLANO PKWY`).
+//! - `city`, `state`: equal, case-insensitive; a state's full name equals its USPS code.
+//! - `zipCode`: the first five digits are equal; when both sides carry a ZIP+4, all nine are.
+//! - Ranking: exact name, then names that start with the request, then the rest; ties keep the
+//!   book's order.
+
+use crate::request::LookupRequest;
+use crate::us_states;
+
+/// How well an account's name answers the requested name. Lower ranks first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NameMatch {
+    /// The whole name equals the request.
+    Exact,
+    /// The name starts with the request.
+    Prefix,
+    /// The name contains the request, or matches a wildcard pattern elsewhere.
+    Contains,
+}
+
+/// The parts of an account that the rules compare, normalised once when the book loads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchKey {
+    name: String,
+    street_words: Vec<String>,
+    city: String,
+    state: String,
+    zip5: String,
+    zip4: Option<String>,
+}
+
+impl SearchKey {
+    /// Normalises an account's name and address.
+    pub fn new(name: &str, street: &str, city: &str, state: &str, zip_code: &str) -> Self {
+        let (zip5, zip4) = split_zip(zip_code);
+        SearchKey {
+            name: normalize(name),
+            street_words: words(street),
+            city: normalize(city),
+            state: us_states::normalize(state),
+            zip5,
+            zip4,
+        }
+    }
+
+    /// The first five digits of the ZIP, the key the book is indexed by.
+    pub fn zip5(&self) -> &str {
+        &self.zip5
+    }
+}
+
+/// A lookup request, normalised for comparison.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    name: NamePattern,
+    street_words: Vec<String>,
+    city: String,
+    state: String,
+    zip5: String,
+    zip4: Option<String>,
+}
+
+impl Query {
+    /// Normalises a request.
+    pub fn new(request: &LookupRequest) -> Self {
+        let (zip5, zip4) = split_zip(&request.address.zip_code);
+        Query {
+            name: NamePattern::new(&request.account_name),
+            street_words: words(&request.address.street),
+            city: normalize(&request.address.city),
+            state: us_states::normalize(&request.address.state),
+            zip5,
+            zip4,
+        }
+    }
+
+    /// The first five digits of the requested ZIP.
+    pub fn zip5(&self) -> &str {
+        &self.zip5
+    }
+
+    /// How the account answers the query, or `None` when it does not.
+    pub fn matches(&self, key: &SearchKey) -> Option<NameMatch> {
+        if key.zip5 != self.zip5 || key.state != self.state || key.city != self.city {
+            return None;
+        }
+        if let (Some(requested), Some(recorded)) = (&self.zip4, &key.zip4)
+            && requested != recorded
+        {
+            return None;
+        }
+        let street_matches = self.street_words.iter().all(|wanted| {
+            key.street_words
+                .iter()
+                .any(|word| word.starts_with(wanted.as_str()))
+        });
+        if !street_matches {
+            return None;
+        }
+        self.name.matches(&key.name)
+    }
+}
+
+/// The requested account name: a plain text to look for, or a `*` pattern.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NamePattern {
+    Text(String),
+    Wildcard {
+        /// The pattern split at `*`; the first and last parts are anchored unless empty.
+        parts: Vec<String>,
+        /// The pattern without its stars, to recognise an exact match.
+        literal: String,
+    },
+}
+
+impl NamePattern {
+    fn new(account_name: &str) -> Self {
+        let name = normalize(account_name);
+        if name.contains('*') {
+            let parts = name.split('*').map(str::to_owned).collect();
+            let literal = name.replace('*', "");
+            NamePattern::Wildcard { parts, literal }
+        } else {
+            NamePattern::Text(name)
+        }
+    }
+
+    fn matches(&self, name: &str) -> Option<NameMatch> {
+        match self {
+            NamePattern::Text(text) => {
+                if name == text {
+                    Some(NameMatch::Exact)
+                } else if name.starts_with(text.as_str()) {
+                    Some(NameMatch::Prefix)
+                } else if name.contains(text.as_str()) {
+                    Some(NameMatch::Contains)
+                } else {
+                    None
+                }
+            }
+            NamePattern::Wildcard { parts, literal } => {
+                if !glob_matches(parts, name) {
+                    None
+                } else if name == literal {
+                    Some(NameMatch::Exact)
+                } else if parts.first().is_some_and(|first| !first.is_empty()) {
+                    // Anchored at the start by the glob, so the name starts with the first part.
+                    Some(NameMatch::Prefix)
+                } else {
+                    Some(NameMatch::Contains)
+                }
+            }
+        }
+    }
+}
+
+/// Whether `name` matches the pattern `parts[0] * parts[1] * ... * parts[n]` as a whole.
+fn glob_matches(parts: &[String], name: &str) -> bool {
+    let (Some(first), Some(last)) = (parts.first(), parts.last()) else {
+        return true;
+    };
+    if parts.len() == 1 {
+        return name == first;
+    }
+    let Some(mut rest) = name.strip_prefix(first.as_str()) else {
+        return false;
+    };
+    for middle in &parts[1..parts.len() - 1] {
+        match rest.find(middle.as_str()) {
+            Some(at) => rest = &rest[at + middle.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last.as_str())
+}
+
+/// Lower case, trimmed, runs of white space as one space.
+pub fn normalize(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// The lower-case words of a street, split at white space and punctuation that separates words
+/// in addresses (`,`, `.`, `#`).
+fn words(street: &str) -> Vec<String> {
+    street
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '#'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// Splits a ZIP code into its first five digits and, for a ZIP+4, the last four. Anything that
+/// is not a digit (the hyphen of `75075-8004`) is ignored.
+fn split_zip(zip_code: &str) -> (String, Option<String>) {
+    let digits: String = zip_code.chars().filter(char::is_ascii_digit).collect();
+    if digits.len() == 9 {
+        (digits[..5].to_owned(), Some(digits[5..].to_owned()))
+    } else {
+        (digits, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::RequestAddress;
+
+    fn query(name: &str, street: &str, city: &str, state: &str, zip: &str) -> Query {
+        Query::new(&LookupRequest {
+            sp_id: Some("10006".to_owned()),
+            account_name: name.to_owned(),
+            address: RequestAddress {
+                street: street.to_owned(),
+                city: city.to_owned(),
+                state: state.to_owned(),
+                zip_code: zip.to_owned(),
+                country: None,
+            },
+        })
+    }
+
+    fn foundry() -> SearchKey {
+        SearchKey::new(
+            "AT&T CLOUD TEST FOUNDRY",
+            "2900 W PLANO PKWY",
+            "PLANO",
+            "TX",
+            "750758004",
+        )
+    }
+
+    #[test]
+    fn exact_prefix_and_contains_rank_in_that_order() {
+        let key = foundry();
+        let rank = |name| query(name, "", "Plano", "TX", "75075").matches(&key);
+        assert_eq!(rank("at&t cloud test foundry"), Some(NameMatch::Exact));
+        assert_eq!(rank("AT&T CLOUD"), Some(NameMatch::Prefix));
+        assert_eq!(rank("test foundry"), Some(NameMatch::Contains));
+        assert_eq!(rank("FOUNDRY TEST"), None);
+        assert!(NameMatch::Exact < NameMatch::Prefix && NameMatch::Prefix < NameMatch::Contains);
+    }
+
+    #[test]
+    fn wildcard_matches_the_whole_name() {
+        let key = foundry();
+        let rank = |name| query(name, "", "PLANO", "TX", "75075").matches(&key);
+        assert_eq!(rank("AT&T*"), Some(NameMatch::Prefix));
+        assert_eq!(rank("*FOUNDRY"), Some(NameMatch::Contains));
+        assert_eq!(rank("AT*TEST*"), Some(NameMatch::Prefix));
+        assert_eq!(rank("AT&T CLOUD TEST FOUNDRY*"), Some(NameMatch::Exact));
+        assert_eq!(rank("***"), Some(NameMatch::Contains));
+        assert_eq!(rank("*CLOUD"), None, "the last part is anchored at the end");
+        assert_eq!(
+            rank("CLOUD*"),
+            None,
+            "the first part is anchored at the start"
+        );
+        assert_eq!(rank("AT&T*FOUNDRY*TEST"), None, "parts match in order");
+    }
+
+    #[test]
+    fn wildcard_parts_do_not_overlap() {
+        let key = SearchKey::new("ABA", "", "X", "TX", "75075");
+        let q = query("ABA*BA", "", "X", "TX", "75075");
+        assert_eq!(q.matches(&key), None);
+    }
+
+    #[test]
+    fn names_compare_without_case_or_extra_spaces() {
+        let key = SearchKey::new("LONE  STAR   BBQ", "", "AUSTIN", "TX", "78701");
+        let q = query("  lone star bbq ", "", "austin", "tx", "78701");
+        assert_eq!(q.matches(&key), Some(NameMatch::Exact));
+    }
+
+    #[test]
+    fn street_words_must_each_start_a_word_of_the_street() {
+        let key = foundry();
+        let by_street = |street| query("FOUNDRY", street, "PLANO", "TX", "75075").matches(&key);
+        assert!(by_street("").is_some());
+        assert!(by_street("w plano").is_some());
+        assert!(by_street("2900 Plano Pkwy.").is_some());
+        assert!(by_street("PLA").is_some());
+        assert!(by_street("LANO").is_none(), "words match from their start");
+        assert!(by_street("290 ELM").is_none(), "every word must be found");
+    }
+
+    #[test]
+    fn city_and_state_are_exact_and_state_names_equal_codes() {
+        let key = foundry();
+        let by = |city, state| query("FOUNDRY", "", city, state, "75075").matches(&key);
+        assert!(by("plano", "Texas").is_some());
+        assert!(by("PLANO", "tx").is_some());
+        assert!(by("PLAN", "TX").is_none());
+        assert!(by("PLANO", "OK").is_none());
+    }
+
+    #[test]
+    fn five_digit_zip_matches_a_zip_plus_four_record() {
+        let key = foundry();
+        let by_zip = |zip| query("FOUNDRY", "", "PLANO", "TX", zip).matches(&key);
+        assert!(by_zip("75075").is_some());
+        assert!(by_zip("750758004").is_some());
+        assert!(by_zip("75075-8004").is_some());
+        assert!(
+            by_zip("750751234").is_none(),
+            "two ZIP+4s must agree on all nine"
+        );
+        assert!(by_zip("75076").is_none());
+        let five_digit_record = SearchKey::new("FOUNDRY", "", "PLANO", "TX", "75075");
+        assert!(
+            query("FOUNDRY", "", "PLANO", "TX", "750751234")
+                .matches(&five_digit_record)
+                .is_some()
+        );
+    }
+}

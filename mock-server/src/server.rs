@@ -1,0 +1,316 @@
+//! Running the mock: [`run`] for the binary, [`MockServer`] for tests that want a real socket.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::config::{
+    Client, Config, ConfigError, NotFoundStyle, check_unique_clients, normalize_base_paths,
+};
+use crate::fixtures::FixtureSource;
+use crate::routes::{LOOKUP_PATH, router};
+use crate::state::{AppState, StateError};
+
+/// Why the mock could not start or keep serving.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// The configuration is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// The schemas or fixtures are unusable.
+    #[error(transparent)]
+    State(#[from] StateError),
+    /// The address cannot be listened on.
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why (in use, not permitted, ...).
+        #[source]
+        source: std::io::Error,
+    },
+    /// The server stopped with an I/O error.
+    #[error("the server stopped unexpectedly")]
+    Serve(#[source] std::io::Error),
+}
+
+impl StartError {
+    /// The process exit code: 2 for a configuration or fixture the user must fix, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartError::Config(_) | StartError::State(StateError::Fixtures(_)) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Runs the mock until Ctrl-C or SIGTERM: loads everything, binds, prints where it listens and
+/// which credentials it accepts, then serves. In-flight requests finish before it returns.
+///
+/// # Errors
+///
+/// A [`StartError`] when the fixtures are refused, the address cannot be bound, or serving fails.
+pub async fn run(config: Config) -> Result<(), StartError> {
+    let state = Arc::new(AppState::new(&config)?);
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+    tracing::info!(
+        accounts = state.fixtures.book.len(),
+        canned_examples = state.fixtures.canned.len(),
+        fixtures = %config.fixtures,
+        "fixtures loaded"
+    );
+    print!("{}", banner(&config, addr));
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(StartError::Serve)
+}
+
+/// What the binary prints to stdout at start: where it listens, the credentials (the secret only
+/// for the public demo pair), and a request to try.
+pub fn banner(config: &Config, addr: SocketAddr) -> String {
+    let uri = format!("http://{addr}");
+    let mut text = format!("mock-server listening on {uri}\n");
+    let path = format!(
+        "{}{LOOKUP_PATH}",
+        config.base_paths.first().map_or("", String::as_str)
+    );
+    if config.uses_demo_credentials() {
+        text.push_str(&format!(
+            "demo credentials: client_id={} client_secret={}\n",
+            crate::config::DEMO_CLIENT_ID,
+            crate::config::DEMO_CLIENT_SECRET
+        ));
+        text.push_str(&format!(
+            "try: curl -s {uri}{path} -H 'client_id: {}' -H 'client_secret: {}' \
+             -H 'content-type: application/json' -H 'x-trace-id: demo-1' \
+             -d '{{\"spId\":\"10006\",\"accountName\":\"AT&T CLOUD TEST FOUNDRY\",\
+             \"address\":{{\"street\":\"2900 W PLANO PKWY\",\"city\":\"PLANO\",\"state\":\"TX\",\
+             \"zipCode\":\"75075\"}}}}'\n",
+            crate::config::DEMO_CLIENT_ID,
+            crate::config::DEMO_CLIENT_SECRET
+        ));
+    } else {
+        let ids: Vec<&str> = config.clients.iter().map(|c| c.id.as_str()).collect();
+        text.push_str(&format!(
+            "accepted client ids: {} (secrets as configured)\n",
+            ids.join(", ")
+        ));
+    }
+    text
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, only SIGTERM stops the server.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// A mock running in this process on a free port of 127.0.0.1, for tests. It stops gracefully
+/// when dropped or when [`MockServer::shutdown`] is awaited.
+///
+/// ```
+/// # async fn demo() -> Result<(), mock_server::StartError> {
+/// let server = mock_server::MockServer::builder()
+///     .client("sp-10006", "s3cret")
+///     .start()
+///     .await?;
+/// assert!(server.lookup_url().ends_with("/api/v1/customerAccountLookup"));
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    lookup_path: String,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl MockServer {
+    /// A builder with the defaults of the binary, listening on `127.0.0.1:0`.
+    pub fn builder() -> MockServerBuilder {
+        MockServerBuilder::default()
+    }
+
+    /// The socket address, e.g. `127.0.0.1:41234`.
+    pub fn address(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The base URI, e.g. `http://127.0.0.1:41234`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The lookup's full URL under the first base path.
+    pub fn lookup_url(&self) -> String {
+        format!("{}{}", self.uri(), self.lookup_path)
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error the server stopped with, if any.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.unwrap_or(Ok(())),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(signal) = self.shutdown.take() {
+            let _ = signal.send(());
+        }
+    }
+}
+
+/// Configures a [`MockServer`].
+#[derive(Debug)]
+pub struct MockServerBuilder {
+    config: Config,
+    custom_clients: bool,
+    error: Option<ConfigError>,
+}
+
+impl Default for MockServerBuilder {
+    fn default() -> Self {
+        MockServerBuilder {
+            config: Config {
+                listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+                ..Config::default()
+            },
+            custom_clients: false,
+            error: None,
+        }
+    }
+}
+
+impl MockServerBuilder {
+    /// Starts from a complete configuration (its listen address included).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self.custom_clients = true;
+        self
+    }
+
+    /// Accepts this client. The first call replaces the demo client; later calls add.
+    pub fn client(mut self, id: &str, secret: &str) -> Self {
+        if !self.custom_clients {
+            self.config.clients.clear();
+            self.custom_clients = true;
+        }
+        match Client::new(id, secret) {
+            Ok(client) => self.config.clients.push(client),
+            Err(error) => self.error = self.error.or(Some(error)),
+        }
+        self
+    }
+
+    /// Loads fixtures from a folder instead of the bundled ones.
+    pub fn fixtures_dir(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.config.fixtures = FixtureSource::Dir(dir.into());
+        self
+    }
+
+    /// Whether a request without `spId` is refused.
+    pub fn require_sp_id(mut self, require: bool) -> Self {
+        self.config.require_sp_id = require;
+        self
+    }
+
+    /// What a lookup with no match answers.
+    pub fn not_found(mut self, style: NotFoundStyle) -> Self {
+        self.config.not_found = style;
+        self
+    }
+
+    /// Serves the lookup under these base paths instead of `/api/v1`.
+    pub fn base_paths(mut self, paths: &[&str]) -> Self {
+        self.config.base_paths = paths.iter().map(|p| (*p).to_owned()).collect();
+        self
+    }
+
+    /// Refuses request bodies over `bytes` with 413.
+    pub fn max_body_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_body_bytes = bytes;
+        self
+    }
+
+    /// Loads everything, binds and starts serving in the background.
+    ///
+    /// # Errors
+    ///
+    /// A [`StartError`] when the configuration or fixtures are unusable or binding fails.
+    pub async fn start(self) -> Result<MockServer, StartError> {
+        if let Some(error) = self.error {
+            return Err(error.into());
+        }
+        let mut config = self.config;
+        check_unique_clients(&config.clients)?;
+        config.base_paths = normalize_base_paths(config.base_paths)?;
+        let state = Arc::new(AppState::new(&config)?);
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| StartError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let (signal, stopped) = oneshot::channel::<()>();
+        let app = router(state);
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(MockServer {
+            addr,
+            lookup_path: format!(
+                "{}{LOOKUP_PATH}",
+                config.base_paths.first().map_or("", String::as_str)
+            ),
+            shutdown: Some(signal),
+            task: Some(task),
+        })
+    }
+}

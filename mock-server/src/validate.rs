@@ -1,0 +1,117 @@
+//! Step 2 and 3 of a lookup: the headers a gateway checks, then the body.
+//!
+//! Headers first (`content-type` JSON, else 415; `x-trace-id` present, else 400), then the body:
+//! within the size limit (else 413), JSON (else 400), and valid against
+//! `schemas/lookup-request.schema.json` (else 400 listing every violation).
+
+use alliance_schemas::{Schemas, Violation};
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, header};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::ids::TRACE_ID;
+use crate::request::LookupRequest;
+
+/// Checks `content-type` and `x-trace-id`.
+///
+/// # Errors
+///
+/// [`ApiError::UnsupportedMediaType`] unless the content type is `application/json` (parameters
+/// such as `charset` allowed) or an `application/*+json` type; [`ApiError::MissingTraceId`] when
+/// `x-trace-id` is absent or blank.
+pub fn headers(headers: &HeaderMap) -> Result<(), ApiError> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(is_json_media_type);
+    if !is_json {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    let has_trace_id = headers
+        .get(TRACE_ID)
+        .is_some_and(|value| !value.as_bytes().trim_ascii().is_empty());
+    if !has_trace_id {
+        return Err(ApiError::MissingTraceId);
+    }
+    Ok(())
+}
+
+fn is_json_media_type(content_type: &str) -> bool {
+    let media_type = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    media_type == "application/json"
+        || (media_type.starts_with("application/") && media_type.ends_with("+json"))
+}
+
+/// Reads the whole body, refusing more than `limit` bytes.
+///
+/// # Errors
+///
+/// [`ApiError::PayloadTooLarge`] past the limit, [`ApiError::UnreadableBody`] when the connection
+/// fails while reading.
+pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+            Err(ApiError::PayloadTooLarge { limit })
+        }
+        Err(_) => Err(ApiError::UnreadableBody),
+    }
+}
+
+/// Parses the body as JSON.
+///
+/// # Errors
+///
+/// [`ApiError::InvalidJson`] with the parser's line and column.
+pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
+    serde_json::from_slice(bytes).map_err(|error| ApiError::InvalidJson {
+        detail: error.to_string(),
+    })
+}
+
+/// Checks the body against the request schema and reads it.
+///
+/// # Errors
+///
+/// [`ApiError::InvalidBody`] listing every violation.
+pub fn body(
+    schemas: &Schemas,
+    value: Value,
+    require_sp_id: bool,
+) -> Result<LookupRequest, ApiError> {
+    let violations = schemas.validate_request(&value, require_sp_id);
+    if !violations.is_empty() {
+        return Err(ApiError::InvalidBody { violations });
+    }
+    // The schema has accepted the shape, so this only fails if the type and the schema disagree;
+    // the caller still gets a 400 that says why.
+    serde_json::from_value(value).map_err(|error| ApiError::InvalidBody {
+        violations: vec![Violation {
+            pointer: String::new(),
+            schema_path: String::new(),
+            message: error.to_string(),
+        }],
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_media_types_are_recognised() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("Application/JSON; charset=utf-8"));
+        assert!(is_json_media_type("application/vnd.att+json"));
+        assert!(!is_json_media_type("text/json"));
+        assert!(!is_json_media_type("application/x-www-form-urlencoded"));
+        assert!(!is_json_media_type(""));
+    }
+}
