@@ -2,6 +2,7 @@
 //! status, latency, trace id and client id. Headers and bodies are never logged, so neither is a
 //! secret.
 
+use std::io::IsTerminal;
 use std::time::Instant;
 
 use axum::extract::Request;
@@ -36,6 +37,8 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), LogFilterError> {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(env_filter)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in files or CI logs.
+        .with_ansi(std::io::stderr().is_terminal())
         .with_target(false);
     // An error here means a subscriber is already installed, which is fine.
     let _ = match format {

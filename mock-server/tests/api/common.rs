@@ -1,0 +1,159 @@
+//! Shared helpers: build the app, send a request, read the answer.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, Request, StatusCode};
+use http_body_util::BodyExt;
+use mock_server::{AppState, Config, router};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+pub const LOOKUP: &str = "/api/v1/customerAccountLookup";
+
+/// The app with the default configuration (bundled fixtures, demo client).
+pub fn app() -> Router {
+    app_with(|_| {})
+}
+
+/// The app with a changed configuration.
+pub fn app_with(change: impl FnOnce(&mut Config)) -> Router {
+    let mut config = Config::default();
+    change(&mut config);
+    config.base_paths = mock_server::config::normalize_base_paths(config.base_paths)
+        .expect("test base paths are valid");
+    router(Arc::new(
+        AppState::new(&config).expect("the bundled fixtures load"),
+    ))
+}
+
+/// A lookup request with valid credentials and headers.
+pub fn lookup(body: &Value) -> Request<Body> {
+    lookup_with(body, &[])
+}
+
+/// A lookup request whose headers are the valid ones with `changes` applied: `(name, Some(v))`
+/// sets, `(name, None)` removes.
+pub fn lookup_with(body: &Value, changes: &[(&str, Option<&str>)]) -> Request<Body> {
+    raw_lookup(body.to_string(), changes)
+}
+
+/// Like [`lookup_with`] with a body that need not be JSON.
+pub fn raw_lookup(body: impl Into<Body>, changes: &[(&str, Option<&str>)]) -> Request<Body> {
+    let mut headers = vec![
+        ("client_id", "demo-client".to_owned()),
+        ("client_secret", "demo-secret".to_owned()),
+        ("content-type", "application/json".to_owned()),
+        ("x-trace-id", "trace-123".to_owned()),
+    ];
+    for (name, value) in changes {
+        headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        if let Some(value) = value {
+            headers.push((name, (*value).to_owned()));
+        }
+    }
+    let mut request = Request::post(LOOKUP);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    request.body(body.into()).expect("a valid request")
+}
+
+/// An answer, fully read.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|error| {
+            panic!(
+                "body is not JSON ({error}): {}",
+                String::from_utf8_lossy(&self.body)
+            )
+        })
+    }
+
+    /// The `accountName`s of a 200 answer, in order.
+    pub fn names(&self) -> Vec<String> {
+        assert_eq!(
+            self.status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        self.json()
+            .as_array()
+            .expect("an array")
+            .iter()
+            .map(|account| account["accountName"].as_str().expect("a name").to_owned())
+            .collect()
+    }
+
+    /// Asserts this is an error answer in the error body's shape and returns the body.
+    pub fn error(&self, status: StatusCode) -> Value {
+        assert_eq!(
+            self.status,
+            status,
+            "{}",
+            String::from_utf8_lossy(&self.body)
+        );
+        let body = self.json();
+        let keys: Vec<&str> = body
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            &keys[..5],
+            ["code", "message", "description", "traceId", "transactionId"],
+            "{body}"
+        );
+        assert_eq!(body["code"], json!(status.as_u16()));
+        body
+    }
+}
+
+pub async fn send(app: &Router, request: Request<Body>) -> Answer {
+    let response = app
+        .clone()
+        .oneshot(request)
+        .await
+        .expect("the router is infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// The reference page's request for the AT&T CLOUD TEST FOUNDRY account.
+pub fn foundry() -> Value {
+    json!({
+        "spId": "10006",
+        "accountName": "AT&T CLOUD TEST FOUNDRY",
+        "address": {"street": "2900 W PLANO PKWY", "city": "PLANO", "state": "TX", "zipCode": "75075"}
+    })
+}
+
+/// A request for the ACME accounts of Dallas 75201.
+pub fn acme(name: &str, street: &str, zip: &str) -> Value {
+    json!({
+        "spId": "10006",
+        "accountName": name,
+        "address": {"street": street, "city": "DALLAS", "state": "TX", "zipCode": zip}
+    })
+}

@@ -1,0 +1,62 @@
+//! The in-process server on a real socket.
+
+use mock_server::MockServer;
+use serde_json::Value;
+
+use crate::common::foundry;
+
+#[tokio::test]
+async fn a_started_server_answers_over_http_and_stops_on_shutdown() {
+    let server = MockServer::builder()
+        .client("sp-10006", "s3cret")
+        .start()
+        .await
+        .expect("starts on a free port");
+    assert!(server.uri().starts_with("http://127.0.0.1:"));
+    assert_ne!(server.address().port(), 0);
+
+    let client = reqwest::Client::new();
+    let response = client
+        .post(server.lookup_url())
+        .header("client_id", "sp-10006")
+        .header("client_secret", "s3cret")
+        .header("x-trace-id", "socket-1")
+        .json(&foundry())
+        .send()
+        .await
+        .expect("the server answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["x-trace-id"], "socket-1");
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body[0]["subAccountId"], "U8GOM4");
+
+    let address = server.address();
+    server.shutdown().await.expect("a clean stop");
+    assert!(
+        tokio::net::TcpStream::connect(address).await.is_err(),
+        "nothing listens after shutdown"
+    );
+}
+
+#[tokio::test]
+async fn the_builder_refuses_an_invalid_client() {
+    let error = MockServer::builder()
+        .client("", "x")
+        .start()
+        .await
+        .expect_err("refused");
+    assert_eq!(
+        error.to_string(),
+        "invalid client: the client id must be non-empty printable ASCII"
+    );
+}
+
+#[tokio::test]
+async fn the_builder_reports_a_bad_fixture_folder() {
+    let error = MockServer::builder()
+        .fixtures_dir("/nonexistent/fixtures")
+        .start()
+        .await
+        .expect_err("refused");
+    assert_eq!(error.exit_code(), 2);
+}

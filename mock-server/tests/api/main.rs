@@ -1,0 +1,8 @@
+//! The lookup endpoint, driven through the router without a socket (and once over a real one).
+
+mod auth;
+mod common;
+mod in_process;
+mod routing;
+mod search;
+mod validation;

@@ -1,0 +1,481 @@
+//! The `mock-server` binary as a user runs it: what it prints, how it refuses bad configuration,
+//! and that secrets stay out of its output.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+const BINARY: &str = env!("CARGO_BIN_EXE_mock-server");
+
+/// A scratch folder for one test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir =
+            std::env::temp_dir().join(format!("mock-server-cli-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Scratch(dir)
+    }
+
+    fn write(&self, relative: &str, text: &str) -> PathBuf {
+        let path = self.0.join(relative);
+        std::fs::create_dir_all(path.parent().expect("has a parent")).expect("dirs");
+        std::fs::write(&path, text).expect("write");
+        path
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Runs the binary to completion (for arguments that make it refuse to start).
+fn run(args: &[&str]) -> Output {
+    Command::new(BINARY)
+        .args(args)
+        .env_remove("MOCK_CLIENTS")
+        .stdin(Stdio::null())
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A running server and the first line it printed.
+struct Running {
+    child: Child,
+    address: String,
+    stdout_lines: Vec<String>,
+}
+
+fn start(args: &[&str]) -> Running {
+    let mut child = Command::new(BINARY)
+        .args(["--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let stdout = child.stdout.take().expect("piped");
+    let mut reader = BufReader::new(stdout);
+    let mut first = String::new();
+    reader.read_line(&mut first).expect("a first line");
+    let address = first
+        .trim()
+        .strip_prefix("mock-server listening on http://")
+        .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
+        .to_owned();
+    let mut stdout_lines = vec![first.trim_end().to_owned()];
+    let mut second = String::new();
+    reader.read_line(&mut second).expect("a second line");
+    stdout_lines.push(second.trim_end().to_owned());
+    // Keep draining stdout so the server never blocks on a full pipe.
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = reader.read_to_string(&mut rest);
+    });
+    Running {
+        child,
+        address,
+        stdout_lines,
+    }
+}
+
+impl Running {
+    /// Sends a raw HTTP/1.1 request and returns the whole response text.
+    fn request(&self, headers: &[(&str, &str)], body: &str) -> String {
+        let mut stream = TcpStream::connect(&self.address).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut text = format!(
+            "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: {}\r\nconnection: close\r\n\
+             content-type: application/json\r\ncontent-length: {}\r\n",
+            self.address,
+            body.len()
+        );
+        for (name, value) in headers {
+            text.push_str(&format!("{name}: {value}\r\n"));
+        }
+        text.push_str("\r\n");
+        text.push_str(body);
+        stream.write_all(text.as_bytes()).expect("sends");
+        let mut response = String::new();
+        stream.read_to_string(&mut response).expect("reads");
+        response
+    }
+
+    /// Stops the server with SIGTERM and returns its exit status and everything it logged.
+    fn stop(mut self) -> (std::process::ExitStatus, String) {
+        let pid = self.child.id().to_string();
+        let killed = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(killed.success());
+        let status = self.child.wait().expect("exits");
+        let mut logged = String::new();
+        if let Some(mut err) = self.child.stderr.take() {
+            let _ = err.read_to_string(&mut logged);
+        }
+        (status, logged)
+    }
+}
+
+const FOUNDRY: &str = r#"{"spId":"10006","accountName":"AT&T CLOUD TEST FOUNDRY","address":{"street":"2900 W PLANO PKWY","city":"PLANO","state":"TX","zipCode":"75075"}}"#;
+
+#[test]
+fn prints_the_listening_line_with_the_real_port_and_the_demo_credentials() {
+    let server = start(&[]);
+    let port: u16 = server
+        .address
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("a port");
+    assert_ne!(port, 0);
+    assert_eq!(
+        server.stdout_lines[0],
+        format!("mock-server listening on http://127.0.0.1:{port}")
+    );
+    assert_eq!(
+        server.stdout_lines[1],
+        "demo credentials: client_id=demo-client client_secret=demo-secret"
+    );
+    let response = server.request(
+        &[
+            ("client_id", "demo-client"),
+            ("client_secret", "demo-secret"),
+            ("x-trace-id", "cli-1"),
+        ],
+        FOUNDRY,
+    );
+    assert!(response.starts_with("HTTP/1.1 200 OK"), "{response}");
+    assert!(
+        response.contains("\"subAccountId\":\"U8GOM4\""),
+        "{response}"
+    );
+    let (status, _) = server.stop();
+    assert!(
+        status.success(),
+        "SIGTERM ends the server with exit 0, got {status}"
+    );
+}
+
+#[test]
+fn secrets_never_reach_stdout_stderr_or_a_response() {
+    let secret = "Sup3r-S3cret-Value-4711";
+    let wrong = "Wr0ng-Guess-Value-0815";
+    let server = start(&[
+        "--client",
+        &format!("sp-10006:{secret}"),
+        "--log-level",
+        "trace",
+    ]);
+    assert_eq!(
+        server.stdout_lines[1],
+        "accepted client ids: sp-10006 (secrets as configured)"
+    );
+    let ok = server.request(
+        &[
+            ("client_id", "sp-10006"),
+            ("client_secret", secret),
+            ("x-trace-id", "s-1"),
+        ],
+        FOUNDRY,
+    );
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    let refused = server.request(
+        &[
+            ("client_id", "sp-10006"),
+            ("client_secret", wrong),
+            ("x-trace-id", "s-2"),
+        ],
+        FOUNDRY,
+    );
+    assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    let printed = server.stdout_lines.join("\n");
+    let (_, logged) = server.stop();
+    assert!(
+        logged.contains("status=200"),
+        "the request log is on: {logged}"
+    );
+    assert!(logged.contains("status=401"), "{logged}");
+    for text in [&ok, &refused, &logged, &printed] {
+        assert!(!text.contains(secret), "secret leaked: {text}");
+        assert!(!text.contains(wrong), "wrong secret leaked: {text}");
+    }
+}
+
+#[test]
+fn json_logs_have_one_line_per_request_with_trace_id_and_status() {
+    let server = start(&["--log-format", "json"]);
+    server.request(
+        &[
+            ("client_id", "demo-client"),
+            ("client_secret", "demo-secret"),
+            ("x-trace-id", "json-1"),
+        ],
+        FOUNDRY,
+    );
+    let (_, logged) = server.stop();
+    let line = logged
+        .lines()
+        .find(|line| line.contains("json-1"))
+        .unwrap_or_else(|| panic!("no request line in {logged}"));
+    let entry: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+    assert_eq!(entry["status"], 200);
+    assert_eq!(entry["method"], "POST");
+    assert_eq!(entry["path"], "/api/v1/customerAccountLookup");
+    assert_eq!(entry["trace_id"], "json-1");
+    assert_eq!(entry["client_id"], "demo-client");
+}
+
+#[test]
+fn a_fixture_with_a_wrong_type_is_refused_with_file_pointer_and_expectation() {
+    let scratch = Scratch::new("bad-fixture");
+    let mut account: serde_json::Value = serde_json::from_str(
+        r#"{"accountAddress":{"city":"PLANO","country":"USA","state":"TX","street":"1 MAIN ST","zipCode":75075},
+            "accountName":"X","accountId":"1","acid":null,"salesSegment":null,"subAccountId":null,
+            "contractStatus":null,"parentPartnerAccId":null,"partnerId":null,"loaStatus":"Y",
+            "allianceStatus":"ATT ONLY","accountStatus":null,"exception":"N"}"#,
+    )
+    .expect("json");
+    let good = {
+        let mut good = account.clone();
+        good["accountAddress"]["zipCode"] = "75075".into();
+        good["accountId"] = "0".into();
+        good
+    };
+    account["acountName"] = "typo".into();
+    let file = scratch.write(
+        "accounts/book.json",
+        &serde_json::to_string_pretty(&vec![good, account]).expect("json"),
+    );
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    let file = file.display();
+    assert!(
+        message.contains(&format!(
+            "{file}: /1/accountAddress/zipCode: 75075 is not of type \"string\""
+        )),
+        "{message}"
+    );
+    assert!(
+        message.contains(&format!(
+            "{file}: /1: Additional properties are not allowed"
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_fixture_that_is_not_json_is_refused_with_line_and_column() {
+    let scratch = Scratch::new("not-json");
+    let file = scratch.write("accounts/book.json", "[\n  {\"accountName\": }\n]\n");
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!("{}: not valid JSON: ", file.display())),
+        "{message}"
+    );
+    assert!(message.contains("line 2 column"), "{message}");
+}
+
+#[test]
+fn a_canned_example_with_an_unknown_key_is_refused() {
+    let scratch = Scratch::new("bad-canned");
+    scratch.write("accounts/book.json", "[]");
+    let file = scratch.write(
+        "canned/x.json",
+        r#"{"description": "d", "request": {"body": {}}, "response": {"status": 200, "body": [], "headers": {}}}"#,
+    );
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains(&format!(
+            "{}: /response/headers: unknown field `headers`",
+            file.display()
+        )),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_folder_without_accounts_is_refused() {
+    let scratch = Scratch::new("empty");
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("expected a fixture folder with an accounts/ folder"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn duplicate_account_ids_are_refused() {
+    let scratch = Scratch::new("dup");
+    let record = r#"{"accountAddress":{"city":"A","country":"USA","state":"TX","street":"","zipCode":"75075"},
+        "accountName":"X","accountId":"ID-1","acid":null,"salesSegment":null,"subAccountId":null,
+        "contractStatus":null,"parentPartnerAccId":null,"partnerId":null,"loaStatus":"Y",
+        "allianceStatus":"ATT ONLY","accountStatus":null,"exception":"N"}"#;
+    scratch.write("accounts/a.json", &format!("[{record}]"));
+    scratch.write("accounts/b.json", &format!("[{record}]"));
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("accountId \"ID-1\" is already used by"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_bad_config_file_is_refused_with_file_line_and_key() {
+    let scratch = Scratch::new("bad-toml");
+    let file = scratch.write(
+        "mock.toml",
+        "listen = \"127.0.0.1:0\"\nnot-found = \"maybe\"\n",
+    );
+    let output = run(&["--config", file.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with(&format!(
+            "mock-server: {}: invalid configuration: ",
+            file.display()
+        )),
+        "{message}"
+    );
+    assert!(message.contains("line 2"), "{message}");
+    assert!(
+        message.contains("unknown variant `maybe`, expected `error` or `empty`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_config_key_is_refused() {
+    let scratch = Scratch::new("unknown-key");
+    let file = scratch.write("mock.toml", "lissen = \"127.0.0.1:0\"\n");
+    let output = run(&["--config", file.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("unknown field `lissen`"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_missing_config_file_is_refused() {
+    let output = run(&["--config", "/nonexistent/mock.toml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("mock-server: /nonexistent/mock.toml: cannot be read: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_config_file_secret_is_not_repeated_in_errors() {
+    let scratch = Scratch::new("dup-client");
+    let file = scratch.write(
+        "mock.toml",
+        "[[clients]]\nclient-id = \"a\"\nclient-secret = \"Hidden-1\"\n\
+         [[clients]]\nclient-id = \"a\"\nclient-secret = \"Hidden-2\"\n",
+    );
+    let output = run(&["--config", file.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert_eq!(
+        message.trim(),
+        "mock-server: client id \"a\" is configured twice; each client id must be unique"
+    );
+}
+
+#[test]
+fn a_client_without_a_colon_is_a_usage_error_that_hides_the_value() {
+    let output = run(&["--client", "no-colon-Hidden-3"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("expected ID:SECRET"), "{message}");
+    assert!(!message.contains("Hidden-3"), "{message}");
+}
+
+#[test]
+fn an_invalid_flag_value_is_a_usage_error() {
+    let output = run(&["--not-found", "sometimes"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid value 'sometimes' for '--not-found <STYLE>'"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_invalid_log_filter_is_refused() {
+    let output = run(&["--log-level", "info,[[["]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("invalid log filter"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn an_address_in_use_is_reported() {
+    let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = holder.local_addr().expect("addr").to_string();
+    let output = run(&["--listen", &address]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains(&format!("cannot listen on {address}")),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn help_documents_every_flag_with_its_environment_variable() {
+    let output = run(&["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for (flag, env) in [
+        ("--config", "MOCK_CONFIG"),
+        ("--listen", "MOCK_LISTEN"),
+        ("--client", "MOCK_CLIENTS"),
+        ("--fixtures", "MOCK_FIXTURES"),
+        ("--require-sp-id", "MOCK_REQUIRE_SP_ID"),
+        ("--not-found", "MOCK_NOT_FOUND"),
+        ("--base-path", "MOCK_BASE_PATHS"),
+        ("--max-body-bytes", "MOCK_MAX_BODY_BYTES"),
+        ("--log-format", "MOCK_LOG_FORMAT"),
+        ("--log-level", "MOCK_LOG"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(env),
+            "{flag} / {env} missing from --help"
+        );
+    }
+}
