@@ -145,7 +145,7 @@ mod tests {
 
     #[test]
     fn six_accounts_violate_the_documented_cap() {
-        let body = format!("[{}]", vec![FOUNDRY; 6].join(","));
+        let body = format!("[{}]", [FOUNDRY; 6].join(","));
         let findings = contract().check_lookup_answer(200, body.as_bytes(), Mode::Tolerant);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].severity, Severity::Violation);

@@ -4,6 +4,9 @@ use contract_tests::{Contract, Mode, Severity};
 use mock_server::MockServer;
 use serde_json::{Value, json};
 
+/// A request to send: its name, headers and body, and the status it must get.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, String, u16);
+
 fn foundry() -> Value {
     json!({"spId": "10006", "accountName": "AT&T CLOUD TEST FOUNDRY",
            "address": {"street": "2900 W PLANO PKWY", "city": "PLANO", "state": "TX", "zipCode": "75075"}})
@@ -28,7 +31,7 @@ async fn every_kind_of_answer_of_the_mock_passes_the_strict_contract() {
     };
     let acme = json!({"spId": "1", "accountName": "ACME", "address": {"street": "", "city": "Dallas", "state": "TX", "zipCode": "75201"}});
     let nobody = json!({"spId": "1", "accountName": "NOBODY", "address": {"street": "", "city": "Dallas", "state": "TX", "zipCode": "75201"}});
-    let cases: Vec<(&str, Vec<(&str, &str)>, String, u16)> = vec![
+    let cases: Vec<Case> = vec![
         ("found", valid.to_vec(), foundry().to_string(), 200),
         ("five", valid.to_vec(), acme.to_string(), 200),
         ("not found", valid.to_vec(), nobody.to_string(), 404),

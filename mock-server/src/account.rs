@@ -53,3 +53,52 @@ pub struct AccountAddress {
     /// ZIP+4 as 9 digits without a hyphen (e.g. `750758004`), or 5 digits.
     pub zip_code: String,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alliance_schemas::SchemaName;
+    use serde_json::Value;
+
+    fn keys(value: &Value) -> Vec<String> {
+        value
+            .as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn the_type_and_the_schema_agree_on_keys_and_their_order() {
+        let schema = SchemaName::Account.to_value().expect("the schema parses");
+        let account = Account {
+            account_address: AccountAddress {
+                city: "PLANO".into(),
+                country: "USA".into(),
+                state: "TX".into(),
+                street: "2900 W PLANO PKWY".into(),
+                zip_code: "750758004".into(),
+            },
+            account_name: "AT&T CLOUD TEST FOUNDRY".into(),
+            account_id: "0013g00000cUIRtAAO".into(),
+            acid: None,
+            sales_segment: None,
+            sub_account_id: Some("U8GOM4".into()),
+            contract_status: None,
+            parent_partner_acc_id: None,
+            partner_id: None,
+            loa_status: "N".into(),
+            alliance_status: "ATT ONLY".into(),
+            account_status: Some("Inactive".into()),
+            exception: "N".into(),
+        };
+        let serialized = serde_json::to_value(&account).expect("serializes");
+        assert_eq!(keys(&serialized), keys(&schema["properties"]));
+        assert_eq!(
+            keys(&serialized["accountAddress"]),
+            keys(&schema["properties"]["accountAddress"]["properties"])
+        );
+        let required: Vec<String> =
+            serde_json::from_value(schema["required"].clone()).expect("a list");
+        assert_eq!(keys(&serialized), required);
+    }
+}

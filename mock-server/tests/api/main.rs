@@ -3,6 +3,7 @@
 mod auth;
 mod common;
 mod in_process;
+mod properties;
 mod routing;
 mod search;
 mod validation;
