@@ -46,6 +46,32 @@ fn examples(media: &Value) -> Vec<(String, Value)> {
     found
 }
 
+/// The mock's message for an error status of the lookup.
+fn message_for(status: u16) -> &'static str {
+    lookup_errors()
+        .into_iter()
+        .find(|error| error.status().as_u16() == status)
+        .map_or("(no such error)", |error| error.message())
+}
+
+/// Every error the lookup itself can answer (405 and the unknown-path 404 are answers for
+/// operations that do not exist, so an OpenAPI document cannot list them).
+fn lookup_errors() -> Vec<ApiError> {
+    vec![
+        ApiError::Unauthorized,
+        ApiError::UnsupportedMediaType,
+        ApiError::MissingTraceId,
+        ApiError::PayloadTooLarge { limit: 1 },
+        ApiError::UnreadableBody,
+        ApiError::InvalidJson {
+            detail: String::new(),
+        },
+        ApiError::InvalidBody { violations: vec![] },
+        ApiError::NoCustomerFound,
+        ApiError::Internal,
+    ]
+}
+
 #[test]
 fn every_component_refers_to_an_existing_schema_file() {
     let document = document();
@@ -105,6 +131,11 @@ fn every_example_validates_against_its_schema() {
                     example["code"].to_string(),
                     *status,
                     "{status} example {name}"
+                );
+                assert_eq!(
+                    example["message"].as_str(),
+                    Some(message_for(status.parse().expect("numeric"))),
+                    "{status} example {name}: the mock's message"
                 );
             }
             checked += 1;

@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::config::{
-    Client, Config, ConfigError, ConfigFile, LogFormat, NotFoundStyle, check_unique_clients,
-    normalize_base_paths,
+    Client, Config, ConfigError, ConfigFile, DataMode, LogFormat, NotFoundStyle,
+    check_unique_clients, normalize_base_paths,
 };
 use crate::fixtures::FixtureSource;
 
@@ -25,8 +25,10 @@ use crate::fixtures::FixtureSource;
 #[derive(Debug, Parser)]
 #[command(name = "mock-server", version, max_term_width = 100)]
 pub struct Cli {
-    /// TOML configuration file (keys as the flags' long names, clients as [[clients]] tables
-    /// with client-id and client-secret).
+    /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
+    /// base-paths (a list),
+    /// max-body-bytes, log-format, log-level, and [[clients]] tables with client-id and
+    /// client-secret.
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -61,6 +63,17 @@ pub struct Cli {
     /// with []. [default: error]
     #[arg(long, env = "MOCK_NOT_FOUND", value_name = "STYLE")]
     pub not_found: Option<NotFoundStyle>,
+
+    /// Where answers come from: fixtures = the account book only, generated = accounts made up
+    /// to match the request, hybrid = the book first, generated when it has no match. Canned
+    /// examples answer first in every mode. [default: hybrid]
+    #[arg(long, env = "MOCK_DATA", value_name = "MODE")]
+    pub data: Option<DataMode>,
+
+    /// Seed of the generated world: the same seed and request always give the same accounts;
+    /// another seed gives other accounts. [default: 1]
+    #[arg(long, env = "MOCK_SEED", value_name = "N")]
+    pub seed: Option<u64>,
 
     /// Path the lookup is served under, followed by /customerAccountLookup; repeat to serve
     /// several, '/' for the root. [default: /api/v1]
@@ -142,6 +155,8 @@ impl Cli {
                 .not_found
                 .or(file.not_found)
                 .unwrap_or(defaults.not_found),
+            data: self.data.or(file.data).unwrap_or(defaults.data),
+            seed: self.seed.or(file.seed).unwrap_or(defaults.seed),
             base_paths: normalize_base_paths(base_paths)?,
             max_body_bytes,
             log_format: self

@@ -33,6 +33,10 @@ pub struct Config {
     pub require_sp_id: bool,
     /// What a lookup with no match answers.
     pub not_found: NotFoundStyle,
+    /// Where the accounts of an answer come from.
+    pub data: DataMode,
+    /// The seed of the generated world: the same seed and request give the same accounts.
+    pub seed: u64,
     /// The paths the lookup is served under, each followed by `/customerAccountLookup`;
     /// `""` serves it at the root.
     pub base_paths: Vec<String>,
@@ -54,6 +58,8 @@ impl Default for Config {
             fixtures: FixtureSource::Bundled,
             require_sp_id: true,
             not_found: NotFoundStyle::Error,
+            data: DataMode::Hybrid,
+            seed: crate::generate::DEFAULT_SEED,
             base_paths: vec![DEFAULT_BASE_PATH.to_owned()],
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             log_format: LogFormat::Human,
@@ -148,6 +154,30 @@ pub enum NotFoundStyle {
     Empty,
 }
 
+/// Where the accounts of an answer come from. Canned examples answer first in every mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DataMode {
+    /// Only the account book.
+    Fixtures,
+    /// Only generated accounts, consistent with the request.
+    Generated,
+    /// The account book first; generated accounts when it has no match.
+    #[default]
+    Hybrid,
+}
+
+impl DataMode {
+    /// The mode's name as the command line spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataMode::Fixtures => "fixtures",
+            DataMode::Generated => "generated",
+            DataMode::Hybrid => "hybrid",
+        }
+    }
+}
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
@@ -172,6 +202,10 @@ pub struct ConfigFile {
     pub require_sp_id: Option<bool>,
     /// See [`Config::not_found`].
     pub not_found: Option<NotFoundStyle>,
+    /// See [`Config::data`].
+    pub data: Option<DataMode>,
+    /// See [`Config::seed`].
+    pub seed: Option<u64>,
     /// See [`Config::base_paths`].
     pub base_paths: Option<Vec<String>>,
     /// See [`Config::max_body_bytes`].
@@ -208,9 +242,18 @@ impl ConfigFile {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut file: ConfigFile = toml::from_str(&text).map_err(|source| ConfigError::Parse {
-            path: path.to_path_buf(),
-            source: Box::new(source),
+        let mut file: ConfigFile = toml::from_str(&text).map_err(|error| {
+            // The parser's own rendering quotes the offending line, which may hold a secret:
+            // report the position and the message only.
+            let (line, column) = error
+                .span()
+                .map_or((0, 0), |span| line_and_column(&text, span.start));
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                line,
+                column,
+                message: without_values(error.message().trim()),
+            }
         })?;
         if let Some(fixtures) = &file.fixtures
             && fixtures.is_relative()
@@ -235,13 +278,16 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The configuration file is not valid TOML or has a wrong key or value.
-    #[error("{}: invalid configuration", path.display())]
+    #[error("{}:{line}:{column}: invalid configuration: {message}", path.display())]
     Parse {
         /// The file.
         path: PathBuf,
-        /// Where and why (line, column, key, what was expected).
-        #[source]
-        source: Box<toml::de::Error>,
+        /// The line of the offending value, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+        /// What was expected and what was found (never the offending line itself).
+        message: String,
     },
     /// A client entry is unusable.
     #[error("invalid client: {reason}")]
@@ -263,6 +309,44 @@ pub enum ConfigError {
     /// The body limit is zero.
     #[error("max-body-bytes must be at least 1")]
     ZeroBodyLimit,
+}
+
+/// A deserializer message without the offending value: `invalid type: integer `123`, expected a
+/// string` becomes `invalid type: integer, expected a string`, since the value may be a secret.
+fn without_values(message: &str) -> String {
+    let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .map(|rest| ("invalid type: ", rest))
+        .or_else(|| {
+            message
+                .strip_prefix("invalid value: ")
+                .map(|rest| ("invalid value: ", rest))
+        })
+    else {
+        return message.to_owned();
+    };
+    let (prefix, rest) = rest;
+    let (found, expected) = rest.split_once(", expected").unwrap_or((rest, ""));
+    let kind = found
+        .split_once([' ', '`', '"'])
+        .map_or(found, |(kind, _)| kind);
+    let kind = match kind {
+        "floating" => "floating point",
+        other => other,
+    };
+    if expected.is_empty() {
+        format!("{prefix}{kind}")
+    } else {
+        format!("{prefix}{kind}, expected{expected}")
+    }
+}
+
+/// The 1-based line and column of a byte offset in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 /// Checks and normalises base paths: a leading `/`, no trailing `/`, `/` itself becomes `""`.
@@ -326,6 +410,23 @@ mod tests {
             let message = value.parse::<Client>().map(drop).unwrap_err().to_string();
             assert!(!message.contains("s3cr3t"), "{message}");
         }
+    }
+
+    #[test]
+    fn deserializer_messages_lose_the_offending_value() {
+        assert_eq!(
+            without_values("invalid type: integer `98765432`, expected a string"),
+            "invalid type: integer, expected a string"
+        );
+        assert_eq!(
+            without_values("invalid value: string \"s3cret\", expected a socket address"),
+            "invalid value: string, expected a socket address"
+        );
+        assert_eq!(
+            without_values("invalid type: floating point `1.5`, expected usize"),
+            "invalid type: floating point, expected usize"
+        );
+        assert_eq!(without_values("unknown field `x`"), "unknown field `x`");
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //!
 //! `POST /api/v1/customerAccountLookup` goes through the modules in this order, called from
 //! [`lookup`]: [`auth`] (client id enforcement, 401) → [`validate`] (headers, body size, JSON,
-//! schema) → [`fixtures`] (a canned example, or a [`search`] of the account book) →
+//! schema) → [`fixtures`] (a canned example, or a [`search`] of the account book) and/or
+//! [`generate`] (accounts made up to match) →
 //! [`respond`] (the accounts, or the one error body of [`error`]).
 //!
 //! Use it as a library in tests:
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod fixtures;
+pub mod generate;
 pub mod ids;
 pub mod logging;
 pub mod lookup;
@@ -36,7 +38,7 @@ pub mod state;
 pub mod us_states;
 pub mod validate;
 
-pub use config::{Client, Config, NotFoundStyle};
+pub use config::{Client, Config, DataMode, NotFoundStyle};
 pub use routes::router;
 pub use server::{MockServer, MockServerBuilder, StartError, run};
 pub use state::AppState;

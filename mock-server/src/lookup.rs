@@ -1,7 +1,7 @@
 //! `POST /api/v1/customerAccountLookup`: the request's path through the mock, in order.
 //!
 //! auth → validate headers → read and parse the body → canned example? → validate the body →
-//! search the book → respond.
+//! find accounts (the book, the generator, or the book then the generator) → respond.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use crate::config::NotFoundStyle;
+use crate::config::{DataMode, NotFoundStyle};
 use crate::error::ApiError;
 use crate::fixtures::response_body;
 use crate::ids::RequestIds;
@@ -24,7 +24,7 @@ use crate::{respond, validate};
 pub struct Answered {
     /// The authenticated client id.
     pub client_id: String,
-    /// `book`, or `canned:<name>`.
+    /// `book`, `generated`, `none` (an empty answer) or `canned:<name>`.
     pub source: String,
 }
 
@@ -65,15 +65,41 @@ async fn answer(
         (response, format!("canned:{}", canned.name))
     } else {
         let request = validate::body(&state.schemas, value, state.settings.require_sp_id)?;
-        let found = state.fixtures.book.search(&Query::new(&request));
-        if found.is_empty() && state.settings.not_found == NotFoundStyle::Error {
-            return Err(ApiError::NoCustomerFound);
-        }
-        (
-            respond::json(StatusCode::OK, response_body(&found)),
-            "book".to_owned(),
-        )
+        let query = Query::new(&request);
+        let (body, source) = find_accounts(state, &query)?;
+        (respond::json(StatusCode::OK, body), source.to_owned())
     };
     answered.source = source;
     Ok(response)
+}
+
+/// The body of the accounts answering `query` from the book, the generator, or both, as the
+/// data mode says, and which of them answered.
+fn find_accounts(state: &AppState, query: &Query) -> Result<(String, &'static str), ApiError> {
+    let from_book = || {
+        let found = state.fixtures.book.search(query);
+        (!found.is_empty()).then(|| response_body(&found))
+    };
+    let generated = || {
+        let accounts = state.generator.accounts(query);
+        if accounts.is_empty() {
+            return Ok(None);
+        }
+        serde_json::to_string(&accounts)
+            .map(Some)
+            .map_err(|_| ApiError::Internal)
+    };
+    let found = match state.settings.data {
+        DataMode::Fixtures => from_book().map(|body| (body, "book")),
+        DataMode::Generated => generated()?.map(|body| (body, "generated")),
+        DataMode::Hybrid => match from_book() {
+            Some(body) => Some((body, "book")),
+            None => generated()?.map(|body| (body, "generated")),
+        },
+    };
+    match (found, state.settings.not_found) {
+        (Some(found), _) => Ok(found),
+        (None, NotFoundStyle::Error) => Err(ApiError::NoCustomerFound),
+        (None, NotFoundStyle::Empty) => Ok(("[]".to_owned(), "none")),
+    }
 }

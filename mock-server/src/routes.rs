@@ -32,9 +32,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .nest("/__admin", admin::router())
         .fallback(unknown_path)
         .with_state(state)
+        // Innermost first: a panic still gets the echoed ids and a log line.
+        .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(ids::echo))
         .layer(middleware::from_fn(logging::log_request))
-        .layer(CatchPanicLayer::custom(panic_response))
 }
 
 async fn unknown_path(headers: HeaderMap) -> Response {

@@ -86,6 +86,52 @@ impl Query {
         &self.zip5
     }
 
+    /// The last four digits when a ZIP+4 was requested.
+    pub fn zip4(&self) -> Option<&str> {
+        self.zip4.as_deref()
+    }
+
+    /// The requested name, normalised, split at each `*` (one part when there is none).
+    pub fn name_parts(&self) -> Vec<&str> {
+        match &self.name {
+            NamePattern::Text(text) => vec![text.as_str()],
+            NamePattern::Wildcard { parts, .. } => parts.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// The words of the requested street, lower case.
+    pub fn street_words(&self) -> &[String] {
+        &self.street_words
+    }
+
+    /// The requested city, normalised (lower case).
+    pub fn city(&self) -> &str {
+        &self.city
+    }
+
+    /// The requested state, normalised (a lower-case code when the name is a US state's).
+    pub fn state(&self) -> &str {
+        &self.state
+    }
+
+    /// Every part of the query that decides which accounts match, in one string, except the
+    /// ZIP+4: two requests the rules treat alike (case, spacing, a state's name or code, a 5- or
+    /// 9-digit ZIP) have the same canonical form.
+    pub fn canonical(&self) -> String {
+        let name = match &self.name {
+            NamePattern::Text(text) => text.clone(),
+            NamePattern::Wildcard { parts, .. } => parts.join("*"),
+        };
+        [
+            name.as_str(),
+            &self.street_words.join(" "),
+            &self.city,
+            &self.state,
+            &self.zip5,
+        ]
+        .join("\u{1f}")
+    }
+
     /// How the account answers the query, or `None` when it does not.
     pub fn matches(&self, key: &SearchKey) -> Option<NameMatch> {
         if key.zip5 != self.zip5 || key.state != self.state || key.city != self.city {
@@ -96,15 +142,28 @@ impl Query {
         {
             return None;
         }
-        let street_matches = self.street_words.iter().all(|wanted| {
-            key.street_words
-                .iter()
-                .any(|word| word.starts_with(wanted.as_str()))
-        });
-        if !street_matches {
+        if !self.street_words_match(&key.street_words) {
             return None;
         }
         self.name.matches(&key.name)
+    }
+
+    /// How a name answers the requested name alone, or `None` when it does not.
+    pub fn name_match(&self, name: &str) -> Option<NameMatch> {
+        self.name.matches(&normalize(name))
+    }
+
+    /// Whether a street holds the requested street words.
+    pub fn street_matches(&self, street: &str) -> bool {
+        self.street_words.is_empty() || self.street_words_match(&words(street))
+    }
+
+    fn street_words_match(&self, street_words: &[String]) -> bool {
+        self.street_words.iter().all(|wanted| {
+            street_words
+                .iter()
+                .any(|word| word.starts_with(wanted.as_str()))
+        })
     }
 }
 

@@ -42,7 +42,8 @@ impl StartError {
     /// The process exit code: 2 for a configuration or fixture the user must fix, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            StartError::Config(_) | StartError::State(StateError::Fixtures(_)) => 2,
+            StartError::Config(_)
+            | StartError::State(StateError::Fixtures(_) | StateError::Config(_)) => 2,
             _ => 1,
         }
     }
@@ -85,12 +86,20 @@ pub fn banner(config: &Config, addr: SocketAddr) -> String {
         "{}{LOOKUP_PATH}",
         config.base_paths.first().map_or("", String::as_str)
     );
+    let data = format!(
+        "data: {} (seed {}); ZIP {} finds no customer, ZIP {} finds five\n",
+        config.data.as_str(),
+        config.seed,
+        crate::generate::NO_CUSTOMER_ZIP,
+        crate::generate::FIVE_CUSTOMERS_ZIP
+    );
     if config.uses_demo_credentials() {
         text.push_str(&format!(
             "demo credentials: client_id={} client_secret={}\n",
             crate::config::DEMO_CLIENT_ID,
             crate::config::DEMO_CLIENT_SECRET
         ));
+        text.push_str(&data);
         text.push_str(&format!(
             "try: curl -s {uri}{path} -H 'client_id: {}' -H 'client_secret: {}' \
              -H 'content-type: application/json' -H 'x-trace-id: demo-1' \
@@ -106,6 +115,7 @@ pub fn banner(config: &Config, addr: SocketAddr) -> String {
             "accepted client ids: {} (secrets as configured)\n",
             ids.join(", ")
         ));
+        text.push_str(&data);
     }
     text
 }
@@ -252,6 +262,18 @@ impl MockServerBuilder {
     /// Whether a request without `spId` is refused.
     pub fn require_sp_id(mut self, require: bool) -> Self {
         self.config.require_sp_id = require;
+        self
+    }
+
+    /// Where the accounts of an answer come from.
+    pub fn data(mut self, mode: crate::config::DataMode) -> Self {
+        self.config.data = mode;
+        self
+    }
+
+    /// The seed of the generated world.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = seed;
         self
     }
 

@@ -4,10 +4,12 @@
 use std::sync::Arc;
 
 use alliance_schemas::{SchemaError, Schemas};
+use serde_json::Value;
 
 use crate::auth::Credentials;
-use crate::config::{Config, NotFoundStyle};
+use crate::config::{Config, ConfigError, DataMode, NotFoundStyle, normalize_base_paths};
 use crate::fixtures::{FixtureError, Fixtures};
+use crate::generate::Generator;
 
 /// The lookup's settings from the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,15 +20,8 @@ pub struct LookupSettings {
     pub not_found: NotFoundStyle,
     /// See [`Config::max_body_bytes`].
     pub max_body_bytes: usize,
-}
-
-/// The OpenAPI document, self-contained, ready to serve.
-#[derive(Debug, Clone)]
-pub struct OpenApiDocument {
-    /// As JSON.
-    pub json: String,
-    /// As YAML.
-    pub yaml: String,
+    /// See [`Config::data`].
+    pub data: DataMode,
 }
 
 /// The shared state of a running mock.
@@ -38,12 +33,14 @@ pub struct AppState {
     pub credentials: Credentials,
     /// The account book and canned examples.
     pub fixtures: Fixtures,
+    /// Makes accounts when the data mode asks for them.
+    pub generator: Generator,
     /// How the lookup behaves.
     pub settings: LookupSettings,
     /// The base paths the lookup is served under.
     pub base_paths: Vec<String>,
-    /// Served under `/__admin/openapi.{json,yaml}`.
-    pub openapi: OpenApiDocument,
+    /// The self-contained OpenAPI document served under `/__admin/openapi.{json,yaml}`.
+    pub openapi: Value,
 }
 
 /// Why the state could not be built.
@@ -55,6 +52,9 @@ pub enum StateError {
     /// A fixture file is refused.
     #[error("the fixtures cannot be used")]
     Fixtures(#[source] FixtureError),
+    /// A setting is unusable.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
 }
 
 impl AppState {
@@ -64,23 +64,22 @@ impl AppState {
     ///
     /// A [`StateError`] naming the broken file.
     pub fn new(config: &Config) -> Result<Self, StateError> {
+        let base_paths = normalize_base_paths(config.base_paths.clone())?;
         let schemas = Arc::new(Schemas::compile().map_err(StateError::Schemas)?);
         let fixtures = Fixtures::load(&config.fixtures, &schemas).map_err(StateError::Fixtures)?;
         let openapi = alliance_schemas::openapi_json().map_err(StateError::Schemas)?;
-        let openapi = OpenApiDocument {
-            json: serde_json::to_string_pretty(&openapi).unwrap_or_default(),
-            yaml: yaml_serde::to_string(&openapi).unwrap_or_default(),
-        };
         Ok(AppState {
             schemas,
             credentials: Credentials::new(config.clients.clone()),
             fixtures,
+            generator: Generator::new(config.seed),
             settings: LookupSettings {
                 require_sp_id: config.require_sp_id,
                 not_found: config.not_found,
                 max_body_bytes: config.max_body_bytes,
+                data: config.data,
             },
-            base_paths: config.base_paths.clone(),
+            base_paths,
             openapi,
         })
     }

@@ -6,23 +6,25 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use mock_server::{AppState, Config, router};
+use mock_server::{AppState, Config, DataMode, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
 pub const LOOKUP: &str = "/api/v1/customerAccountLookup";
 
-/// The app with the default configuration (bundled fixtures, demo client).
+/// The app with the default configuration (bundled fixtures, demo client) but answering from
+/// the account book only, so that what is not in the book is not found.
 pub fn app() -> Router {
     app_with(|_| {})
 }
 
-/// The app with a changed configuration.
+/// The app answering from the book only, with a changed configuration.
 pub fn app_with(change: impl FnOnce(&mut Config)) -> Router {
-    let mut config = Config::default();
+    let mut config = Config {
+        data: DataMode::Fixtures,
+        ..Config::default()
+    };
     change(&mut config);
-    config.base_paths = mock_server::config::normalize_base_paths(config.base_paths)
-        .expect("test base paths are valid");
     router(Arc::new(
         AppState::new(&config).expect("the bundled fixtures load"),
     ))

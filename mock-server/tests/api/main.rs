@@ -2,6 +2,7 @@
 
 mod auth;
 mod common;
+mod generated;
 mod in_process;
 mod properties;
 mod routing;

@@ -78,9 +78,19 @@ async fn the_lookup_can_be_served_at_the_root_too() {
 #[tokio::test]
 async fn admin_serves_a_self_contained_openapi_document() {
     let get = |uri: &str| Request::get(uri).body(Body::empty()).expect("request");
-    let answer = send(&app(), get("/__admin/openapi.json")).await;
+    let mut request = get("/__admin/openapi.json");
+    request
+        .headers_mut()
+        .insert("host", "127.0.0.1:9123".parse().expect("host"));
+    let answer = send(&app(), request).await;
     assert_eq!(answer.status, StatusCode::OK);
     let document = answer.json();
+    assert_eq!(document["servers"][0]["url"], "http://127.0.0.1:9123");
+    assert_eq!(
+        document["servers"].as_array().map(Vec::len),
+        Some(2),
+        "the mock, then production"
+    );
     assert_eq!(document["openapi"], "3.1.0");
     assert!(document["paths"]["/api/v1/customerAccountLookup"]["post"].is_object());
     assert!(!answer.body.windows(12).any(|w| w == b".schema.json"));

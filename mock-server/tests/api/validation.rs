@@ -219,3 +219,12 @@ async fn the_description_counts_the_violations() {
         "The request body is invalid: 2 violations."
     );
 }
+
+#[tokio::test]
+async fn rejects_an_account_name_of_only_white_space() {
+    let mut body = foundry();
+    body["accountName"] = json!("    ");
+    let found = violations(&body).await;
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "/accountName");
+}

@@ -357,18 +357,30 @@ fn a_bad_config_file_is_refused_with_file_line_and_key() {
     let output = run(&["--config", file.to_str().expect("utf-8")]);
     assert_eq!(output.status.code(), Some(2));
     let message = stderr(&output);
-    assert!(
-        message.starts_with(&format!(
-            "mock-server: {}: invalid configuration: ",
+    assert_eq!(
+        message.trim(),
+        format!(
+            "mock-server: {}:2:13: invalid configuration: unknown variant `maybe`, expected `error` or `empty`",
             file.display()
-        )),
-        "{message}"
+        )
     );
-    assert!(message.contains("line 2"), "{message}");
+}
+
+#[test]
+fn a_wrongly_typed_secret_in_the_config_file_is_not_quoted_back() {
+    let scratch = Scratch::new("typed-secret");
+    let file = scratch.write(
+        "mock.toml",
+        "[[clients]]\nclient-id = \"a\"\nclient-secret = 98765432\n",
+    );
+    let output = run(&["--config", file.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
     assert!(
-        message.contains("unknown variant `maybe`, expected `error` or `empty`"),
+        message.contains(":3:17: invalid configuration: invalid type: integer"),
         "{message}"
     );
+    assert!(!message.contains("98765432"), "{message}");
 }
 
 #[test]

@@ -1,0 +1,70 @@
+//! Micro-benchmarks of the lookup's hot path. Run with
+//! `cargo bench -p mock-server --bench hot_path`.
+
+use std::hint::black_box;
+
+use alliance_schemas::Schemas;
+use criterion::{Criterion, criterion_group, criterion_main};
+use mock_server::config::Config;
+use mock_server::fixtures::{FixtureSource, Fixtures, response_body};
+use mock_server::generate::Generator;
+use mock_server::request::{LookupRequest, RequestAddress};
+use mock_server::search::Query;
+use serde_json::json;
+
+fn request(name: &str, city: &str, zip: &str) -> LookupRequest {
+    LookupRequest {
+        sp_id: Some("10006".to_owned()),
+        account_name: name.to_owned(),
+        address: RequestAddress {
+            street: "MAIN".to_owned(),
+            city: city.to_owned(),
+            state: "TX".to_owned(),
+            zip_code: zip.to_owned(),
+            country: None,
+        },
+    }
+}
+
+fn generation(c: &mut Criterion) {
+    let generator = Generator::new(Config::default().seed);
+    // The reserved ZIP always yields five accounts.
+    let query = Query::new(&request("ZEPHYR WIDGETS", "DALLAS", "99999"));
+    c.bench_function("generate 5 accounts", |b| {
+        b.iter(|| black_box(generator.accounts(black_box(&query))))
+    });
+    c.bench_function("generate and serialize 5 accounts", |b| {
+        b.iter(|| {
+            let accounts = generator.accounts(black_box(&query));
+            black_box(serde_json::to_string(&accounts).expect("serializes"))
+        })
+    });
+}
+
+fn search(c: &mut Criterion) {
+    let schemas = Schemas::compile().expect("schemas compile");
+    let fixtures = Fixtures::load(&FixtureSource::Bundled, &schemas).expect("bundled fixtures");
+    let query = Query::new(&request("ACME", "DALLAS", "75201"));
+    c.bench_function("search the bundled book and serialize", |b| {
+        b.iter(|| {
+            let found = fixtures.book.search(black_box(&query));
+            black_box(response_body(&found))
+        })
+    });
+}
+
+fn validation(c: &mut Criterion) {
+    let schemas = Schemas::compile().expect("schemas compile");
+    let body = json!({"spId": "10006", "accountName": "AT&T CLOUD TEST FOUNDRY",
+        "address": {"street": "2900 W PLANO PKWY", "city": "PLANO", "state": "TX", "zipCode": "75075"}})
+    .to_string();
+    c.bench_function("parse and validate a request body", |b| {
+        b.iter(|| {
+            let value: serde_json::Value = serde_json::from_str(black_box(&body)).expect("json");
+            black_box(schemas.validate_request(&value, true))
+        })
+    });
+}
+
+criterion_group!(benches, generation, search, validation);
+criterion_main!(benches);
