@@ -47,11 +47,14 @@ fn examples(media: &Value) -> Vec<(String, Value)> {
 }
 
 /// The mock's message for an error status of the lookup.
-fn message_for(status: u16) -> &'static str {
+fn message_for(status: u16) -> String {
     lookup_errors()
         .into_iter()
         .find(|error| error.status().as_u16() == status)
-        .map_or("(no such error)", |error| error.message())
+        .map_or_else(
+            || "(no such error)".to_owned(),
+            |error| error.message().to_owned(),
+        )
 }
 
 /// Every error the lookup itself can answer (405 and the unknown-path 404 are answers for
@@ -134,7 +137,7 @@ fn every_example_validates_against_its_schema() {
                 );
                 assert_eq!(
                     example["message"].as_str(),
-                    Some(message_for(status.parse().expect("numeric"))),
+                    Some(message_for(status.parse().expect("numeric")).as_str()),
                     "{status} example {name}: the mock's message"
                 );
             }

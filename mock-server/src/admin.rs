@@ -1,42 +1,219 @@
-//! The mock's own endpoints under `/__admin` (not part of the real API): health and the OpenAPI
-//! document.
+//! The mock's own API under `/__admin` (not part of the real API): health, the OpenAPI
+//! document, scenarios, reload and the request journal. With `--admin-token` every admin request
+//! needs the token, compared in constant time.
 
 use std::sync::Arc;
 
 use axum::Router;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
+use serde::Deserialize;
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
+use crate::error::ApiError;
+use crate::ids::RequestIds;
+use crate::journal::Filter;
 use crate::respond;
+use crate::routes::get_only;
+use crate::scenario::Behaviour;
 use crate::state::AppState;
 
 /// The admin routes, to be nested under `/__admin`.
-pub fn router() -> Router<Arc<AppState>> {
+pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
     Router::new()
-        .route("/health", get(health).fallback(crate::routes::get_only))
+        .route("/health", get(health).fallback(get_only))
+        .route("/openapi.json", get(openapi_json).fallback(get_only))
+        .route("/openapi.yaml", get(openapi_yaml).fallback(get_only))
+        .route("/scenarios", get(scenarios).fallback(get_only))
         .route(
-            "/openapi.json",
-            get(openapi_json).fallback(crate::routes::get_only),
+            "/scenario",
+            get(active_scenario)
+                .put(set_scenario)
+                .delete(clear_scenario)
+                .fallback(methods("GET, PUT, DELETE")),
         )
+        .route("/reload", post(reload).fallback(methods("POST")))
         .route(
-            "/openapi.yaml",
-            get(openapi_yaml).fallback(crate::routes::get_only),
+            "/requests",
+            get(requests)
+                .delete(clear_requests)
+                .fallback(methods("GET, DELETE")),
         )
+        .layer(middleware::from_fn_with_state(state, require_token))
+}
+
+/// Middleware: with an admin token configured, refuses admin requests that lack it.
+async fn require_token(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = &state.admin_token else {
+        return next.run(request).await;
+    };
+    let headers = request.headers();
+    let given = headers
+        .get("x-admin-token")
+        .map(HeaderValue::as_bytes)
+        .or_else(|| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+        });
+    let accepted = given.is_some_and(|given| bool::from(given.ct_eq(token.expose().as_bytes())));
+    if accepted {
+        next.run(request).await
+    } else {
+        respond::error(
+            &ApiError::AdminUnauthorized,
+            &RequestIds::from_headers(headers),
+        )
+    }
+}
+
+fn methods(allow: &'static str) -> impl Fn(HeaderMap) -> std::future::Ready<Response> + Clone {
+    move |headers: HeaderMap| {
+        std::future::ready(respond::error(
+            &ApiError::MethodNotAllowed { allow },
+            &RequestIds::from_headers(&headers),
+        ))
+    }
+}
+
+fn ok(body: &Value) -> Response {
+    respond::json(StatusCode::OK, body.to_string())
+}
+
+fn error(error: &ApiError, headers: &HeaderMap) -> Response {
+    respond::error(error, &RequestIds::from_headers(headers))
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> Response {
-    let body = json!({
+    let fixtures = state.fixtures.load();
+    ok(&json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
-        "accounts": state.fixtures.book.len(),
-        "cannedExamples": state.fixtures.canned.len(),
+        "accounts": fixtures.book.len(),
+        "cannedExamples": fixtures.canned.len(),
+        "scenarios": fixtures.scenarios.len(),
         "data": state.settings.data.as_str(),
         "seed": state.generator.seed(),
+    }))
+}
+
+async fn scenarios(State(state): State<Arc<AppState>>) -> Response {
+    let fixtures = state.fixtures.load();
+    let list: Vec<Value> = fixtures
+        .scenarios
+        .iter()
+        .map(|scenario| {
+            let kind = match &scenario.behaviour {
+                Behaviour::Accounts(_) => "accounts",
+                Behaviour::Error(_) => "error",
+                Behaviour::Fault(_) => "fault",
+            };
+            json!({"name": scenario.name, "kind": kind, "description": scenario.description})
+        })
+        .collect();
+    let active = state
+        .active_scenario
+        .load_full()
+        .map(|name| name.to_string());
+    ok(&json!({"active": active, "scenarios": list}))
+}
+
+async fn active_scenario(State(state): State<Arc<AppState>>) -> Response {
+    let active = state
+        .active_scenario
+        .load_full()
+        .map(|name| name.to_string());
+    ok(&json!({ "scenario": active }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioChoice {
+    name: String,
+}
+
+async fn set_scenario(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let choice: ScenarioChoice = match serde_json::from_slice(&body) {
+        Ok(choice) => choice,
+        Err(parse) => {
+            let detail = format!("Expected {{\"name\": \"<scenario>\"}}: {parse}.");
+            return error(&ApiError::AdminBadRequest { detail }, &headers);
+        }
+    };
+    let fixtures = state.fixtures.load();
+    if fixtures.scenarios.get(&choice.name).is_none() {
+        let unknown = ApiError::UnknownScenario {
+            name: choice.name,
+            known: fixtures.scenarios.names(),
+        };
+        return error(&unknown, &headers);
+    }
+    tracing::info!(scenario = %choice.name, "server-wide scenario on");
+    state
+        .active_scenario
+        .store(Some(Arc::new(choice.name.clone())));
+    ok(&json!({ "scenario": choice.name }))
+}
+
+async fn clear_scenario(State(state): State<Arc<AppState>>) -> Response {
+    state.active_scenario.store(None);
+    tracing::info!("server-wide scenario off");
+    ok(&json!({ "scenario": null }))
+}
+
+async fn reload(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match state.reload() {
+        Ok(fixtures) => {
+            tracing::info!(accounts = fixtures.book.len(), "fixtures reloaded");
+            ok(&json!({
+                "accounts": fixtures.book.len(),
+                "cannedExamples": fixtures.canned.len(),
+                "scenarios": fixtures.scenarios.len(),
+            }))
+        }
+        Err(refused) => {
+            let detail = format!("{:#}", anyhow::Error::new(refused));
+            tracing::warn!(%detail, "reload refused; the data in service is unchanged");
+            error(&ApiError::ReloadRefused { detail }, &headers)
+        }
+    }
+}
+
+async fn requests(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Ok(Query(filter)) = filter else {
+        let detail =
+            "Filters are traceId, clientId, status (a number) and limit (a number).".to_owned();
+        return error(&ApiError::AdminBadRequest { detail }, &headers);
+    };
+    let entries = state.journal.list(&filter);
+    let body = json!({
+        "capacity": state.journal.capacity(),
+        "count": entries.len(),
+        "requests": entries,
     });
-    respond::json(StatusCode::OK, body.to_string())
+    ok(&body)
+}
+
+async fn clear_requests(State(state): State<Arc<AppState>>) -> Response {
+    state.journal.clear();
+    StatusCode::NO_CONTENT.into_response()
 }
 
 async fn openapi_json(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::config::{
-    Client, Config, ConfigError, ConfigFile, DataMode, LogFormat, NotFoundStyle,
+    AdminToken, Client, Config, ConfigError, ConfigFile, DataMode, LogFormat, NotFoundStyle,
     check_unique_clients, normalize_base_paths,
 };
 use crate::fixtures::FixtureSource;
@@ -26,9 +26,9 @@ use crate::fixtures::FixtureSource;
 #[command(name = "mock-server", version, max_term_width = 100)]
 pub struct Cli {
     /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
-    /// base-paths (a list),
+    /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, base-paths (a list),
     /// max-body-bytes, log-format, log-level, and [[clients]] tables with client-id and
-    /// client-secret.
+    /// client-secret (and optionally scenario and rate-limit = { per-second, burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -85,6 +85,40 @@ pub struct Cli {
     )]
     pub base_paths: Vec<String>,
 
+    /// Scenario every request gets unless it names another (see /__admin/scenarios).
+    /// [default: none]
+    #[arg(long, env = "MOCK_SCENARIO", value_name = "NAME")]
+    pub scenario: Option<String>,
+
+    /// Share of requests (0 to 1) that fail at random with one of --failure-scenarios,
+    /// reproducibly with --seed. [default: 0]
+    #[arg(long, env = "MOCK_FAILURE_RATE", value_name = "RATE")]
+    pub failure_rate: Option<f64>,
+
+    /// Scenarios the random failures are drawn from. [default: server-error]
+    #[arg(
+        long,
+        env = "MOCK_FAILURE_SCENARIOS",
+        value_name = "NAMES",
+        value_delimiter = ','
+    )]
+    pub failure_scenarios: Vec<String>,
+
+    /// Number of requests the journal (/__admin/requests) keeps; 0 turns it off.
+    /// [default: 1000]
+    #[arg(long, env = "MOCK_JOURNAL_SIZE", value_name = "N")]
+    pub journal_size: Option<usize>,
+
+    /// Token the admin API (/__admin) requires, as x-admin-token or Authorization: Bearer.
+    /// [default: none, the admin API is open]
+    #[arg(
+        long,
+        env = "MOCK_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub admin_token: Option<String>,
+
     /// Largest request body accepted, in bytes; larger ones get 413. [default: 65536]
     #[arg(long, env = "MOCK_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
@@ -120,7 +154,17 @@ impl Cli {
         } else if !file.clients.is_empty() {
             file.clients
                 .into_iter()
-                .map(|entry| Client::new(entry.client_id, entry.client_secret))
+                .map(|entry| {
+                    let mut client = Client::new(entry.client_id, entry.client_secret)?;
+                    if let Some(limit) = entry.rate_limit
+                        && !(limit.per_second > 0.0 && limit.burst >= 1)
+                    {
+                        return Err(ConfigError::RateLimit(client.id));
+                    }
+                    client.scenario = entry.scenario;
+                    client.rate_limit = entry.rate_limit;
+                    Ok(client)
+                })
                 .collect::<Result<Vec<_>, _>>()?
         } else {
             defaults.clients
@@ -140,7 +184,28 @@ impl Cli {
             return Err(ConfigError::ZeroBodyLimit);
         }
 
+        let failure_rate = self
+            .failure_rate
+            .or(file.failure_rate)
+            .unwrap_or(defaults.failure_rate);
+        if !(0.0..=1.0).contains(&failure_rate) {
+            return Err(ConfigError::FailureRate(failure_rate));
+        }
+        let failure_scenarios = if !self.failure_scenarios.is_empty() {
+            self.failure_scenarios
+        } else {
+            file.failure_scenarios.unwrap_or(defaults.failure_scenarios)
+        };
+
         Ok(Config {
+            scenario: self.scenario.or(file.scenario),
+            failure_rate,
+            failure_scenarios,
+            journal_size: self
+                .journal_size
+                .or(file.journal_size)
+                .unwrap_or(defaults.journal_size),
+            admin_token: self.admin_token.or(file.admin_token).map(AdminToken::from),
             listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
             clients,
             fixtures: self

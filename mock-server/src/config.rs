@@ -19,9 +19,11 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_BASE_PATH: &str = "/api/v1";
 /// The default request body limit: 64 KiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// The default number of requests the journal keeps.
+pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
 
 /// Everything the server needs to start.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     /// The address to listen on; port 0 picks a free port.
     pub listen: SocketAddr,
@@ -42,6 +44,16 @@ pub struct Config {
     pub base_paths: Vec<String>,
     /// Request bodies over this many bytes are refused with 413.
     pub max_body_bytes: usize,
+    /// The server-wide scenario at start, if any.
+    pub scenario: Option<String>,
+    /// The share of requests (0 to 1) that fail at random with one of `failure_scenarios`.
+    pub failure_rate: f64,
+    /// The scenarios random failures are drawn from.
+    pub failure_scenarios: Vec<String>,
+    /// How many requests the journal keeps; 0 turns it off.
+    pub journal_size: usize,
+    /// The token the admin API requires, if any.
+    pub admin_token: Option<AdminToken>,
     /// How log lines are written.
     pub log_format: LogFormat,
     /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
@@ -62,6 +74,11 @@ impl Default for Config {
             seed: crate::generate::DEFAULT_SEED,
             base_paths: vec![DEFAULT_BASE_PATH.to_owned()],
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            scenario: None,
+            failure_rate: 0.0,
+            failure_scenarios: vec!["server-error".to_owned()],
+            journal_size: DEFAULT_JOURNAL_SIZE,
+            admin_token: None,
             log_format: LogFormat::Human,
             log_level: "info".to_owned(),
         }
@@ -75,12 +92,50 @@ impl Config {
     }
 }
 
-/// One accepted pair of credentials. The secret never appears in `Debug` output.
-#[derive(Clone, PartialEq, Eq)]
+/// One accepted pair of credentials, and what QA bound to it. The secret never appears in
+/// `Debug` output.
+#[derive(Clone, PartialEq)]
 pub struct Client {
     /// The `client_id` header value.
     pub id: String,
     secret: String,
+    /// A scenario every request of this client gets (unless its header names another).
+    pub scenario: Option<String>,
+    /// This client's own rate limit.
+    pub rate_limit: Option<RateLimit>,
+}
+
+/// A token bucket: `per_second` tokens a second, at most `burst` saved up.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RateLimit {
+    /// Requests a second, sustained.
+    pub per_second: f64,
+    /// Requests accepted at once after a quiet spell.
+    pub burst: u32,
+}
+
+/// The admin API's token. Never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AdminToken(String);
+
+impl AdminToken {
+    /// The token, for the constant-time check only.
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for AdminToken {
+    fn from(token: String) -> Self {
+        AdminToken(token)
+    }
+}
+
+impl fmt::Debug for AdminToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AdminToken(<redacted>)")
+    }
 }
 
 impl Client {
@@ -104,7 +159,12 @@ impl Client {
                 reason: format!("the secret of client {id:?} must be non-empty printable ASCII"),
             });
         }
-        Ok(Client { id, secret })
+        Ok(Client {
+            id,
+            secret,
+            scenario: None,
+            rate_limit: None,
+        })
     }
 
     /// The public demo client.
@@ -112,6 +172,8 @@ impl Client {
         Client {
             id: DEMO_CLIENT_ID.to_owned(),
             secret: DEMO_CLIENT_SECRET.to_owned(),
+            scenario: None,
+            rate_limit: None,
         }
     }
 
@@ -126,6 +188,8 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("id", &self.id)
             .field("secret", &"<redacted>")
+            .field("scenario", &self.scenario)
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }
@@ -208,6 +272,16 @@ pub struct ConfigFile {
     pub seed: Option<u64>,
     /// See [`Config::base_paths`].
     pub base_paths: Option<Vec<String>>,
+    /// See [`Config::scenario`].
+    pub scenario: Option<String>,
+    /// See [`Config::failure_rate`].
+    pub failure_rate: Option<f64>,
+    /// See [`Config::failure_scenarios`].
+    pub failure_scenarios: Option<Vec<String>>,
+    /// See [`Config::journal_size`].
+    pub journal_size: Option<usize>,
+    /// See [`Config::admin_token`].
+    pub admin_token: Option<String>,
     /// See [`Config::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
     /// See [`Config::log_format`].
@@ -229,6 +303,10 @@ pub struct ClientEntry {
     pub client_secret: String,
     /// A note for people reading the file (e.g. which SP this client acts for).
     pub description: Option<String>,
+    /// A scenario bound to this client.
+    pub scenario: Option<String>,
+    /// This client's rate limit.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl ConfigFile {
@@ -309,6 +387,12 @@ pub enum ConfigError {
     /// The body limit is zero.
     #[error("max-body-bytes must be at least 1")]
     ZeroBodyLimit,
+    /// The failure rate is not a share.
+    #[error("failure-rate must be from 0 to 1, found {0}")]
+    FailureRate(f64),
+    /// A rate limit cannot admit a request.
+    #[error("the rate limit of client {0:?} must have per-second > 0 and burst ≥ 1")]
+    RateLimit(String),
 }
 
 /// A deserializer message without the offending value: `invalid type: integer `123`, expected a

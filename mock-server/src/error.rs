@@ -44,6 +44,43 @@ pub enum ApiError {
     },
     /// Something failed inside the mock; details go to the log, not to the caller.
     Internal,
+    /// `x-mock-scenario` or a body marker names no loaded scenario.
+    UnknownScenario {
+        /// The name given.
+        name: String,
+        /// The loaded names, comma-separated.
+        known: String,
+    },
+    /// The client's own rate limit is exhausted.
+    RateLimited {
+        /// Whole seconds until a request will be accepted again.
+        retry_after: u32,
+    },
+    /// An error answer chosen by a scenario.
+    Scenario {
+        /// The status.
+        status: StatusCode,
+        /// The body's `message`.
+        message: String,
+        /// The body's `description`.
+        description: String,
+        /// Violations to list, if any.
+        violations: Option<Vec<Violation>>,
+        /// Seconds for a `Retry-After` header.
+        retry_after: Option<u32>,
+    },
+    /// The admin API needs the admin token.
+    AdminUnauthorized,
+    /// An admin request body is not what the endpoint takes.
+    AdminBadRequest {
+        /// What was expected.
+        detail: String,
+    },
+    /// A reload found a broken file; the data in service is unchanged.
+    ReloadRefused {
+        /// The file, the place and what was expected.
+        detail: String,
+    },
 }
 
 impl ApiError {
@@ -60,11 +97,18 @@ impl ApiError {
             ApiError::NoCustomerFound | ApiError::UnknownPath => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::UnknownScenario { .. } | ApiError::AdminBadRequest { .. } => {
+                StatusCode::BAD_REQUEST
+            }
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Scenario { status, .. } => *status,
+            ApiError::AdminUnauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::ReloadRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
     /// The short message of the error body.
-    pub fn message(&self) -> &'static str {
+    pub fn message(&self) -> &str {
         match self {
             // The one message the portal documents, word for word.
             ApiError::NoCustomerFound => "No customer found.",
@@ -78,6 +122,11 @@ impl ApiError {
             ApiError::UnknownPath => "Not Found",
             ApiError::MethodNotAllowed { .. } => "Method Not Allowed",
             ApiError::Internal => "Internal Server Error",
+            ApiError::UnknownScenario { .. } | ApiError::AdminBadRequest { .. } => "Bad Request",
+            ApiError::RateLimited { .. } => "Too Many Requests",
+            ApiError::Scenario { message, .. } => message,
+            ApiError::AdminUnauthorized => "Unauthorized",
+            ApiError::ReloadRefused { .. } => "Unprocessable Entity",
         }
     }
 
@@ -111,6 +160,30 @@ impl ApiError {
             }
             ApiError::MethodNotAllowed { allow } => format!("This resource only accepts {allow}."),
             ApiError::Internal => "The mock failed to answer; see its log.".to_owned(),
+            ApiError::UnknownScenario { name, known } => {
+                format!("Unknown scenario {name:?}. Known scenarios: {known}.")
+            }
+            ApiError::RateLimited { retry_after } => {
+                format!("This client's rate limit is exceeded; retry after {retry_after} s.")
+            }
+            ApiError::Scenario { description, .. } => description.clone(),
+            ApiError::AdminUnauthorized => {
+                "The admin API needs the admin token: x-admin-token or Authorization: Bearer."
+                    .to_owned()
+            }
+            ApiError::AdminBadRequest { detail } => detail.clone(),
+            ApiError::ReloadRefused { detail } => {
+                format!("Reload refused; the data in service is unchanged. {detail}")
+            }
+        }
+    }
+
+    /// Seconds for a `Retry-After` header, if the answer has one.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            ApiError::RateLimited { retry_after } => Some(*retry_after),
+            ApiError::Scenario { retry_after, .. } => *retry_after,
+            _ => None,
         }
     }
 
@@ -118,6 +191,7 @@ impl ApiError {
     pub fn violations(&self) -> Option<&[Violation]> {
         match self {
             ApiError::InvalidBody { violations } => Some(violations),
+            ApiError::Scenario { violations, .. } => violations.as_deref(),
             _ => None,
         }
     }

@@ -67,6 +67,7 @@ pub async fn log_request(request: Request, next: Next) -> Response {
         trace_id = trace_id.as_deref().unwrap_or("-"),
         client_id = answered.map_or("-", |a| a.client_id.as_str()),
         source = answered.map_or("-", |a| a.source.as_str()),
+        scenario = answered.and_then(|a| a.scenario.as_deref()).unwrap_or("-"),
         "request"
     );
     response

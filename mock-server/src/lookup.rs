@@ -1,46 +1,57 @@
 //! `POST /api/v1/customerAccountLookup`: the request's path through the mock, in order.
 //!
-//! auth → validate headers → read and parse the body → canned example? → validate the body →
-//! find accounts (the book, the generator, or the book then the generator) → respond.
+//! auth → rate limit → choose a scenario → (an error or a cut connection answers now) →
+//! validate headers, body size, JSON → canned example? → validate the body → find accounts
+//! (the book, the generator, or both; reshaped by a scenario) → respond (late, dripping or cut
+//! short by a fault scenario).
 
 use std::sync::Arc;
 
-use axum::body::Body;
-use axum::extract::State;
+use axum::body::Bytes;
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use serde_json::Value;
 
 use crate::config::{DataMode, NotFoundStyle};
 use crate::error::ApiError;
-use crate::fixtures::response_body;
+use crate::fixtures::{BookEntry, Fixtures, response_body};
 use crate::ids::RequestIds;
+use crate::scenario::select::{self, Source};
+use crate::scenario::{AccountsShape, Behaviour, Scenario, shape};
 use crate::search::Query;
 use crate::state::AppState;
-use crate::{respond, validate};
+use crate::transport::Connection;
+use crate::{account::Account, fault, respond, validate};
 
-/// Who asked and what answered, attached to the response for the request log (`-` when not
-/// known, e.g. before authentication).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Who asked and what answered, attached to the response for the request log and the journal.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answered {
-    /// The authenticated client id.
+    /// The authenticated client id, `-` before authentication.
     pub client_id: String,
-    /// `book`, `generated`, `none` (an empty answer) or `canned:<name>`.
+    /// `book`, `generated`, `scenario`, `none` (an empty answer), `canned:<name>`, or `-`.
     pub source: String,
+    /// The scenario applied, if any.
+    pub scenario: Option<String>,
+    /// How the scenario was chosen.
+    pub scenario_source: Option<Source>,
+    /// The request body as read.
+    pub body: Option<Bytes>,
 }
 
 /// The lookup handler.
-pub async fn lookup(
-    State(state): State<Arc<AppState>>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
+pub async fn lookup(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    let (parts, body) = request.into_parts();
+    let connection = parts.extensions.get::<Arc<Connection>>().cloned();
     let mut answered = Answered {
         client_id: "-".to_owned(),
         source: "-".to_owned(),
+        ..Answered::default()
     };
-    let mut response = match answer(&state, &headers, body, &mut answered).await {
+    let result = answer(&state, &parts.headers, body, connection, &mut answered).await;
+    let mut response = match result {
         Ok(response) => response,
-        Err(error) => respond::error(&error, &RequestIds::from_headers(&headers)),
+        Err(error) => respond::error(&error, &RequestIds::from_headers(&parts.headers)),
     };
     response.extensions_mut().insert(answered);
     response
@@ -49,57 +60,213 @@ pub async fn lookup(
 async fn answer(
     state: &AppState,
     headers: &HeaderMap,
-    body: Body,
+    body: axum::body::Body,
+    connection: Option<Arc<Connection>>,
     answered: &mut Answered,
 ) -> Result<Response, ApiError> {
+    let fixtures = state.fixtures.load_full();
     let client = state.credentials.verify(headers)?;
     answered.client_id.clone_from(&client.id);
-    validate::headers(headers)?;
-    let bytes = validate::read_body(body, state.settings.max_body_bytes).await?;
-    let value = validate::parse_json(&bytes)?;
+    state.rate_limits.admit(&client.id)?;
 
-    let (response, source) = if let Some(canned) = state.fixtures.canned_for(&value) {
+    // The body is read before the header checks so a body marker can choose the scenario; a
+    // read error is reported in its usual place, after the header checks.
+    let read = validate::read_body(body, state.settings.max_body_bytes).await;
+    let mut parsed: Option<Value> = read
+        .as_ref()
+        .ok()
+        .and_then(|b| serde_json::from_slice(b).ok());
+    if let Ok(bytes) = &read {
+        answered.body = Some(bytes.clone());
+    }
+    let chosen = choose_scenario(
+        state,
+        &fixtures,
+        headers,
+        client.scenario.as_deref(),
+        parsed.as_mut(),
+    )?;
+    if let Some((scenario, source)) = chosen {
+        answered.scenario = Some(scenario.name.clone());
+        answered.scenario_source = Some(source);
+    }
+    let behaviour = chosen.map(|(scenario, _)| &scenario.behaviour);
+    match behaviour {
+        Some(Behaviour::Error(error)) => return Err(scenario_error(error)),
+        Some(Behaviour::Fault(f)) if fault::is_immediate(f) => {
+            answered.source = "scenario".to_owned();
+            return fault::immediate(f, connection.as_ref());
+        }
+        _ => {}
+    }
+
+    validate::headers(headers)?;
+    let bytes = read?;
+    let value = match parsed {
+        Some(value) => value,
+        None => validate::parse_json(&bytes)?,
+    };
+    let shape = match behaviour {
+        Some(Behaviour::Accounts(shape)) => Some(shape),
+        _ => None,
+    };
+    let canned = if shape.is_none() {
+        fixtures.canned_for(&value)
+    } else {
+        None
+    };
+    let response = if let Some(canned) = canned {
         let status =
             StatusCode::from_u16(canned.example.response.status).map_err(|_| ApiError::Internal)?;
-        let response = respond::json(status, canned.body.clone());
-        (response, format!("canned:{}", canned.name))
+        answered.source = format!("canned:{}", canned.name);
+        respond::json(status, canned.body.clone())
     } else {
         let request = validate::body(&state.schemas, value, state.settings.require_sp_id)?;
         let query = Query::new(&request);
-        let (body, source) = find_accounts(state, &query)?;
-        (respond::json(StatusCode::OK, body), source.to_owned())
+        let (body, source) = match shape {
+            Some(shape) => shaped_accounts(state, &fixtures, &query, shape)?,
+            None => usual_accounts(state, &fixtures, &query)?,
+        };
+        answered.source = source.to_owned();
+        respond::json(StatusCode::OK, body)
     };
-    answered.source = source;
-    Ok(response)
+    Ok(match behaviour {
+        Some(Behaviour::Fault(f)) => {
+            fault::deliver(f, response, connection, state.chaos.draw()).await
+        }
+        _ => response,
+    })
 }
 
-/// The body of the accounts answering `query` from the book, the generator, or both, as the
-/// data mode says, and which of them answered.
-fn find_accounts(state: &AppState, query: &Query) -> Result<(String, &'static str), ApiError> {
+/// The scenario of this request, most specific source first (see [`select`]).
+fn choose_scenario<'a>(
+    state: &AppState,
+    fixtures: &'a Fixtures,
+    headers: &HeaderMap,
+    bound: Option<&str>,
+    body: Option<&mut Value>,
+) -> Result<Option<(&'a Scenario, Source)>, ApiError> {
+    let scenarios = &fixtures.scenarios;
+    if let Some(scenario) = select::from_header(headers, scenarios)? {
+        return Ok(Some((scenario, Source::Header)));
+    }
+    if let Some(scenario) = bound.and_then(|name| scenarios.get(name)) {
+        return Ok(Some((scenario, Source::Client)));
+    }
+    if let Some(body) = body
+        && let Some(scenario) = select::from_body(body, scenarios)?
+    {
+        return Ok(Some((scenario, Source::BodyMarker)));
+    }
+    let active = state.active_scenario.load();
+    if let Some(scenario) = active.as_deref().and_then(|name| scenarios.get(name)) {
+        return Ok(Some((scenario, Source::ServerWide)));
+    }
+    Ok(state
+        .chaos
+        .next(scenarios)
+        .map(|scenario| (scenario, Source::Chaos)))
+}
+
+fn scenario_error(error: &crate::scenario::ErrorAnswer) -> ApiError {
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    ApiError::Scenario {
+        status,
+        message: error
+            .message
+            .clone()
+            .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_owned()),
+        description: error.description.clone(),
+        violations: error.violations.as_ref().map(|all| {
+            all.iter()
+                .map(|v| alliance_schemas::Violation {
+                    pointer: v.pointer.clone(),
+                    schema_path: String::new(),
+                    message: v.message.clone(),
+                })
+                .collect()
+        }),
+        retry_after: error.retry_after,
+    }
+}
+
+/// The accounts found for a query before any scenario reshapes them.
+enum Found<'a> {
+    Book(Vec<&'a BookEntry>),
+    Generated(Vec<Account>),
+}
+
+/// The accounts answering `query` from the book, the generator, or both, as the data mode says.
+fn find<'a>(state: &AppState, fixtures: &'a Fixtures, query: &Query) -> Option<Found<'a>> {
     let from_book = || {
-        let found = state.fixtures.book.search(query);
-        (!found.is_empty()).then(|| response_body(&found))
+        let found = fixtures.book.search(query);
+        (!found.is_empty()).then_some(Found::Book(found))
     };
     let generated = || {
         let accounts = state.generator.accounts(query);
-        if accounts.is_empty() {
-            return Ok(None);
-        }
-        serde_json::to_string(&accounts)
-            .map(Some)
-            .map_err(|_| ApiError::Internal)
+        (!accounts.is_empty()).then_some(Found::Generated(accounts))
     };
-    let found = match state.settings.data {
-        DataMode::Fixtures => from_book().map(|body| (body, "book")),
-        DataMode::Generated => generated()?.map(|body| (body, "generated")),
-        DataMode::Hybrid => match from_book() {
-            Some(body) => Some((body, "book")),
-            None => generated()?.map(|body| (body, "generated")),
-        },
-    };
-    match (found, state.settings.not_found) {
-        (Some(found), _) => Ok(found),
-        (None, NotFoundStyle::Error) => Err(ApiError::NoCustomerFound),
-        (None, NotFoundStyle::Empty) => Ok(("[]".to_owned(), "none")),
+    match state.settings.data {
+        DataMode::Fixtures => from_book(),
+        DataMode::Generated => generated(),
+        DataMode::Hybrid => from_book().or_else(generated),
     }
+}
+
+fn not_found(state: &AppState) -> Result<(String, &'static str), ApiError> {
+    match state.settings.not_found {
+        NotFoundStyle::Error => Err(ApiError::NoCustomerFound),
+        NotFoundStyle::Empty => Ok(("[]".to_owned(), "none")),
+    }
+}
+
+fn usual_accounts(
+    state: &AppState,
+    fixtures: &Fixtures,
+    query: &Query,
+) -> Result<(String, &'static str), ApiError> {
+    match find(state, fixtures, query) {
+        Some(Found::Book(entries)) => Ok((response_body(&entries), "book")),
+        Some(Found::Generated(accounts)) => serde_json::to_string(&accounts)
+            .map(|body| (body, "generated"))
+            .map_err(|_| ApiError::Internal),
+        None => not_found(state),
+    }
+}
+
+/// The usual accounts, topped up with generated ones or cut to the scenario's count, then
+/// reshaped.
+fn shaped_accounts(
+    state: &AppState,
+    fixtures: &Fixtures,
+    query: &Query,
+    shape_spec: &AccountsShape,
+) -> Result<(String, &'static str), ApiError> {
+    let to_value =
+        |account: &Account| serde_json::to_value(account).map_err(|_| ApiError::Internal);
+    let mut accounts: Vec<Value> = match find(state, fixtures, query) {
+        Some(Found::Book(entries)) => entries
+            .iter()
+            .map(|entry| to_value(&entry.account))
+            .collect::<Result<_, _>>()?,
+        Some(Found::Generated(found)) => found.iter().map(to_value).collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
+    if let Some(count) = shape_spec.count {
+        accounts.truncate(count);
+        let missing = count - accounts.len();
+        if missing > 0 {
+            let extra = state.generator.exactly(query, count);
+            for account in extra.iter().rev().take(missing).rev() {
+                accounts.push(to_value(account)?);
+            }
+        }
+    }
+    if accounts.is_empty() {
+        return not_found(state);
+    }
+    shape::reshape(&mut accounts, shape_spec);
+    serde_json::to_string(&accounts)
+        .map(|body| (body, "scenario"))
+        .map_err(|_| ApiError::Internal)
 }

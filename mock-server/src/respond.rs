@@ -82,7 +82,7 @@ pub fn error(error: &ApiError, ids: &RequestIds) -> Response {
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allow));
         }
-        ApiError::Unauthorized => {
+        ApiError::Unauthorized | ApiError::AdminUnauthorized => {
             // Tells HTTP clients which credentials are expected, as gateways do.
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,
@@ -90,6 +90,11 @@ pub fn error(error: &ApiError, ids: &RequestIds) -> Response {
             );
         }
         _ => {}
+    }
+    if let Some(seconds) = error.retry_after() {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
     response
 }

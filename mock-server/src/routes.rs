@@ -14,7 +14,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::error::ApiError;
 use crate::ids::RequestIds;
 use crate::state::AppState;
-use crate::{admin, ids, logging, lookup, respond};
+use crate::{admin, ids, journal, logging, lookup, respond};
 
 /// The path of the lookup below a base path.
 pub const LOOKUP_PATH: &str = "/customerAccountLookup";
@@ -29,12 +29,13 @@ pub fn router(state: Arc<AppState>) -> Router {
         );
     }
     router
-        .nest("/__admin", admin::router())
+        .nest("/__admin", admin::router(Arc::clone(&state)))
         .fallback(unknown_path)
-        .with_state(state)
-        // Innermost first: a panic still gets the echoed ids and a log line.
+        .with_state(Arc::clone(&state))
+        // Innermost first: a panic still gets the echoed ids, a journal entry and a log line.
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(middleware::from_fn(ids::echo))
+        .layer(middleware::from_fn_with_state(state, journal::record))
         .layer(middleware::from_fn(logging::log_request))
 }
 

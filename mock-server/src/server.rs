@@ -43,7 +43,11 @@ impl StartError {
     pub fn exit_code(&self) -> u8 {
         match self {
             StartError::Config(_)
-            | StartError::State(StateError::Fixtures(_) | StateError::Config(_)) => 2,
+            | StartError::State(
+                StateError::Fixtures(_)
+                | StateError::Config(_)
+                | StateError::UnknownScenario { .. },
+            ) => 2,
             _ => 1,
         }
     }
@@ -57,6 +61,7 @@ impl StartError {
 /// A [`StartError`] when the fixtures are refused, the address cannot be bound, or serving fails.
 pub async fn run(config: Config) -> Result<(), StartError> {
     let state = Arc::new(AppState::new(&config)?);
+    let shutdown = shutdown_signal();
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartError::Bind {
@@ -64,15 +69,25 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
-    tracing::info!(
-        accounts = state.fixtures.book.len(),
-        canned_examples = state.fixtures.canned.len(),
-        fixtures = %config.fixtures,
-        "fixtures loaded"
-    );
+    {
+        let fixtures = state.fixtures.load();
+        tracing::info!(
+            accounts = fixtures.book.len(),
+            canned_examples = fixtures.canned.len(),
+            scenarios = fixtures.scenarios.len(),
+            fixtures = %config.fixtures,
+            "fixtures loaded"
+        );
+    }
+    if !addr.ip().is_loopback() && config.admin_token.is_none() {
+        tracing::warn!(
+            %addr,
+            "listening beyond this machine with an open admin API: anyone who can reach it can \
+             switch scenarios and read the journal; set --admin-token"
+        );
+    }
     print!("{}", banner(&config, addr));
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    crate::transport::serve(listener, router(state), shutdown)
         .await
         .map_err(StartError::Serve)
 }
@@ -120,29 +135,35 @@ pub fn banner(config: &Config, addr: SocketAddr) -> String {
     text
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        // If the handler cannot be installed, only SIGTERM stops the server.
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// Ctrl-C or SIGTERM. The handlers are installed when this is called, not when the future is
+/// first polled, so a signal that arrives right after the banner is printed is not lost.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    #[cfg(unix)]
+    let interrupt = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    async move {
+        #[cfg(unix)]
+        {
+            let wait = |signal: Option<tokio::signal::unix::Signal>| async move {
+                match signal {
+                    Some(mut signal) => {
+                        signal.recv().await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            tokio::select! {
+                () = wait(terminate) => {},
+                () = wait(interrupt) => {},
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+        tracing::info!("shutting down: finishing in-flight requests");
     }
-    tracing::info!("shutting down: finishing in-flight requests");
 }
 
 /// A mock running in this process on a free port of 127.0.0.1, for tests. It stops gracefully
@@ -318,13 +339,9 @@ impl MockServerBuilder {
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let (signal, stopped) = oneshot::channel::<()>();
         let app = router(state);
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let task = tokio::spawn(crate::transport::serve(listener, app, async {
+            let _ = stopped.await;
+        }));
         Ok(MockServer {
             addr,
             lookup_path: format!(

@@ -55,11 +55,24 @@ impl Generator {
 
     /// The accounts answering `query`, best match first, at most five.
     pub fn accounts(&self, query: &Query) -> Vec<Account> {
+        self.generate(query, None)
+    }
+
+    /// `count` accounts answering `query` (fewer only for a name that cannot be rebuilt
+    /// faithfully), best match first, whatever the ZIP; for scenarios that force a count.
+    pub fn exactly(&self, query: &Query, count: usize) -> Vec<Account> {
+        self.generate(query, Some(count))
+    }
+
+    fn generate(&self, query: &Query, forced: Option<usize>) -> Vec<Account> {
         let mut rng = ChaCha8Rng::seed_from_u64(fnv1a(self.seed, query.canonical().as_bytes()));
-        let count = match query.zip5() {
-            NO_CUSTOMER_ZIP => 0,
-            FIVE_CUSTOMERS_ZIP => 5,
-            _ => draw_count(&mut rng),
+        // Drawn even when forced, so a forced answer starts with the usual accounts.
+        let drawn = draw_count(&mut rng);
+        let count = match (forced, query.zip5()) {
+            (Some(count), _) => count,
+            (None, NO_CUSTOMER_ZIP) => 0,
+            (None, FIVE_CUSTOMERS_ZIP) => 5,
+            (None, _) => drawn,
         };
         let mut ranked: Vec<(NameMatch, Account)> = Vec::with_capacity(count);
         let place = Place::of(query);

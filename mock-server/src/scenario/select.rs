@@ -1,0 +1,209 @@
+//! Which scenario a request gets, most specific first:
+//! 1. the `x-mock-scenario` header;
+//! 2. the scenario bound to the authenticated client in the configuration;
+//! 3. a body marker: an `accountName` of `SCENARIO <name>` (optionally followed by the name to
+//!    look up), for clients whose headers cannot be changed;
+//! 4. the server-wide scenario (`--scenario`, or `PUT /__admin/scenario`);
+//! 5. chaos: with `--failure-rate`, one of `--failure-scenarios` at random, reproducibly with the
+//!    seed;
+//! 6. otherwise none.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::http::HeaderMap;
+use serde_json::Value;
+
+use super::{Scenario, Scenarios};
+use crate::error::ApiError;
+
+/// The header naming a scenario.
+pub const HEADER: &str = "x-mock-scenario";
+/// The prefix of an `accountName` that names a scenario.
+pub const BODY_MARKER: &str = "SCENARIO ";
+
+/// Where the scenario of a request came from, for the journal and the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The `x-mock-scenario` header.
+    Header,
+    /// The client's binding in the configuration.
+    Client,
+    /// The `accountName` marker.
+    BodyMarker,
+    /// The server-wide setting.
+    ServerWide,
+    /// Random failure injection.
+    Chaos,
+}
+
+impl Source {
+    /// How the journal names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Header => "header",
+            Source::Client => "client",
+            Source::BodyMarker => "body-marker",
+            Source::ServerWide => "server-wide",
+            Source::Chaos => "chaos",
+        }
+    }
+}
+
+/// The scenario named by the `x-mock-scenario` header, if any.
+///
+/// # Errors
+///
+/// [`ApiError::UnknownScenario`] (400, listing the known names) for a name that is not loaded.
+pub fn from_header<'a>(
+    headers: &HeaderMap,
+    scenarios: &'a Scenarios,
+) -> Result<Option<&'a Scenario>, ApiError> {
+    let Some(value) = headers.get(HEADER) else {
+        return Ok(None);
+    };
+    let name = String::from_utf8_lossy(value.as_bytes());
+    named(name.trim(), scenarios).map(Some)
+}
+
+/// The scenario named by an `accountName` of `SCENARIO <name> [name to look up]`, if any. The
+/// marker is taken out of the body: what follows the scenario's name becomes the `accountName`
+/// (left as it was when nothing follows).
+///
+/// # Errors
+///
+/// [`ApiError::UnknownScenario`] for a name that is not loaded.
+pub fn from_body<'a>(
+    body: &mut Value,
+    scenarios: &'a Scenarios,
+) -> Result<Option<&'a Scenario>, ApiError> {
+    let Some(Value::String(account_name)) = body.get_mut("accountName") else {
+        return Ok(None);
+    };
+    let Some(rest) = account_name.trim_start().strip_prefix(BODY_MARKER) else {
+        return Ok(None);
+    };
+    let rest = rest.trim_start();
+    let (name, lookup) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let scenario = named(name, scenarios)?;
+    let lookup = lookup.trim();
+    if !lookup.is_empty() {
+        *account_name = lookup.to_owned();
+    }
+    Ok(Some(scenario))
+}
+
+fn named<'a>(name: &str, scenarios: &'a Scenarios) -> Result<&'a Scenario, ApiError> {
+    scenarios
+        .get(name)
+        .ok_or_else(|| ApiError::UnknownScenario {
+            name: name.to_owned(),
+            known: scenarios.names(),
+        })
+}
+
+/// Random failure injection: each request fails with probability `rate`, with one of the
+/// scenarios in turn drawn from the seed and the request's number, so a run is reproducible.
+#[derive(Debug, Default)]
+pub struct Chaos {
+    rate: f64,
+    scenarios: Vec<String>,
+    seed: u64,
+    requests: AtomicU64,
+    draws: AtomicU64,
+}
+
+impl Chaos {
+    /// Fails `rate` (0 to 1) of the requests with the given scenarios.
+    pub fn new(rate: f64, scenarios: Vec<String>, seed: u64) -> Self {
+        Chaos {
+            rate,
+            scenarios,
+            seed,
+            requests: AtomicU64::new(0),
+            draws: AtomicU64::new(0),
+        }
+    }
+
+    /// The next number of a reproducible random sequence (for a scenario's jitter).
+    pub fn draw(&self) -> u64 {
+        mix(self.seed ^ mix(u64::MAX - self.draws.fetch_add(1, Ordering::Relaxed)))
+    }
+
+    /// The scenario injected into the next request, if any.
+    pub fn next<'a>(&self, scenarios: &'a Scenarios) -> Option<&'a Scenario> {
+        if self.rate <= 0.0 || self.scenarios.is_empty() {
+            return None;
+        }
+        let number = self.requests.fetch_add(1, Ordering::Relaxed);
+        let draw = mix(self.seed ^ mix(number));
+        // The top 53 bits as a fraction in [0, 1).
+        let fraction = (draw >> 11) as f64 / (1_u64 << 53) as f64;
+        if fraction >= self.rate {
+            return None;
+        }
+        let pick = (mix(draw) % self.scenarios.len() as u64) as usize;
+        scenarios.get(&self.scenarios[pick])
+    }
+}
+
+/// SplitMix64's finaliser: a well-mixed 64-bit hash of a counter.
+pub fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Behaviour, Fault};
+    use serde_json::json;
+
+    fn scenarios() -> Scenarios {
+        Scenarios::new(["server-error", "null-fields"].map(|name| Scenario {
+            name: name.to_owned(),
+            description: String::new(),
+            behaviour: Behaviour::Fault(Fault::EmptyResponse),
+        }))
+    }
+
+    #[test]
+    fn the_body_marker_names_the_scenario_and_leaves_the_name_to_look_up() -> Result<(), ApiError> {
+        let scenarios = scenarios();
+        let mut body = json!({"accountName": "SCENARIO null-fields ACME CORP"});
+        let found = from_body(&mut body, &scenarios)?.map(|s| s.name.clone());
+        assert_eq!(found.as_deref(), Some("null-fields"));
+        assert_eq!(body["accountName"], "ACME CORP");
+        let mut body = json!({"accountName": "SCENARIO nope"});
+        assert!(matches!(
+            from_body(&mut body, &scenarios),
+            Err(ApiError::UnknownScenario { .. })
+        ));
+        let mut body = json!({"accountName": "SCENARIOS R US"});
+        assert!(from_body(&mut body, &scenarios)?.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn chaos_fails_about_the_given_share_and_repeats_with_the_seed() {
+        let scenarios = scenarios();
+        let run = |seed| {
+            let chaos = Chaos::new(
+                0.25,
+                vec!["server-error".into(), "null-fields".into()],
+                seed,
+            );
+            (0..4000)
+                .map(|_| chaos.next(&scenarios).map(|s| s.name.clone()))
+                .collect::<Vec<_>>()
+        };
+        let first = run(7);
+        assert_eq!(first, run(7));
+        assert_ne!(first, run(8));
+        let failed = first.iter().filter(|s| s.is_some()).count();
+        assert!((850..1150).contains(&failed), "{failed} of 4000");
+        assert!(first.iter().any(|s| s.as_deref() == Some("null-fields")));
+        assert!(first.iter().any(|s| s.as_deref() == Some("server-error")));
+    }
+}

@@ -1,0 +1,191 @@
+//! The accept loop: HTTP/1.1 connections served by hyper, each with a [`Connection`] handle in
+//! its requests' extensions so that a transport-fault scenario can close or reset the very
+//! connection it arrived on. A general-purpose server cannot do that from a handler; a mock of a
+//! flaky gateway must.
+//!
+//! Shutdown is graceful: the listener closes at once (new connections are refused), requests in
+//! flight finish, idle keep-alive connections close.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use hyper::body::Incoming;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+use tower::ServiceExt;
+
+const OPEN: u8 = 0;
+const CLOSE: u8 = 1;
+const RESET: u8 = 2;
+
+/// A handle on the connection a request arrived on.
+#[derive(Debug, Default)]
+pub struct Connection {
+    state: AtomicU8,
+    ended: Notify,
+}
+
+impl Connection {
+    /// Closes the connection without another byte (a FIN).
+    pub fn close(&self) {
+        self.end(CLOSE);
+    }
+
+    /// Resets the connection (an RST), as a crashed peer or a middlebox does.
+    pub fn reset(&self) {
+        self.end(RESET);
+    }
+
+    fn end(&self, how: u8) {
+        let _ = self
+            .state
+            .compare_exchange(OPEN, how, Ordering::SeqCst, Ordering::SeqCst);
+        self.ended.notify_waiters();
+        self.ended.notify_one();
+    }
+
+    fn is_ended(&self) -> bool {
+        self.state.load(Ordering::SeqCst) != OPEN
+    }
+
+    async fn wait_ended(&self) {
+        loop {
+            let notified = self.ended.notified();
+            if self.is_ended() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// A TCP stream that fails its reads and writes once its [`Connection`] has ended, after arming
+/// an RST when the end is a reset.
+struct FaultyStream {
+    inner: TcpStream,
+    connection: Arc<Connection>,
+}
+
+impl FaultyStream {
+    fn check(&self) -> io::Result<()> {
+        match self.connection.state.load(Ordering::SeqCst) {
+            OPEN => Ok(()),
+            RESET => Err(io::ErrorKind::ConnectionReset.into()),
+            _ => Err(io::ErrorKind::ConnectionAborted.into()),
+        }
+    }
+}
+
+impl Drop for FaultyStream {
+    fn drop(&mut self) {
+        if self.connection.state.load(Ordering::SeqCst) == RESET {
+            // Linger 0: the kernel answers the close with an RST instead of a FIN.
+            let _ = self.inner.set_zero_linger();
+        }
+    }
+}
+
+impl AsyncRead for FaultyStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for FaultyStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+///
+/// # Errors
+///
+/// Never in practice: a failed `accept` (e.g. too many open files) is logged and retried.
+pub async fn serve(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send,
+) -> io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _peer) = tokio::select! {
+            // Shutdown first: a flood of connections must not keep the server from stopping.
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    // Back off so a persistent failure (EMFILE) does not spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let connection = Arc::new(Connection::default());
+        let io = TokioIo::new(FaultyStream {
+            inner: stream,
+            connection: Arc::clone(&connection),
+        });
+        let per_request = Arc::clone(&connection);
+        let service = app
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(Arc::clone(&per_request));
+                request
+            });
+        let served = hyper::server::conn::http1::Builder::new()
+            .serve_connection(io, TowerToHyperService::new(service));
+        let served = graceful.watch(served);
+        tokio::spawn(async move {
+            tokio::select! {
+                result = served => {
+                    if let Err(error) = result {
+                        tracing::debug!(%error, "connection ended with an error");
+                    }
+                }
+                // Dropping the connection drops the stream: a FIN, or an RST when armed.
+                () = connection.wait_ended() => {}
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
