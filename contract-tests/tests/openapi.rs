@@ -72,7 +72,26 @@ fn lookup_errors() -> Vec<ApiError> {
         ApiError::InvalidBody { violations: vec![] },
         ApiError::NoCustomerFound,
         ApiError::Internal,
+        ApiError::RateLimited { retry_after: 1 },
+        ApiError::UnknownScenario {
+            name: String::new(),
+            known: String::new(),
+        },
+        scenario_error(502, "Bad Gateway"),
+        scenario_error(503, "Service Unavailable"),
+        scenario_error(504, "Gateway Timeout"),
     ]
+}
+
+/// An error status only a scenario answers, with the message its shipped scenario gives.
+fn scenario_error(status: u16, message: &str) -> ApiError {
+    ApiError::Scenario {
+        status: mock_server::error::StatusCode::from_u16(status).expect("a status"),
+        message: message.to_owned(),
+        description: String::new(),
+        violations: None,
+        retry_after: None,
+    }
 }
 
 #[test]
@@ -156,21 +175,7 @@ fn the_documented_statuses_are_the_ones_the_lookup_can_answer() {
         .keys()
         .map(|status| status.parse().expect("a numeric status"))
         .collect();
-    // Every error the lookup itself can answer (405 and the unknown-path 404 are answers for
-    // operations that do not exist, so an OpenAPI document cannot list them).
-    let errors = [
-        ApiError::Unauthorized,
-        ApiError::UnsupportedMediaType,
-        ApiError::MissingTraceId,
-        ApiError::PayloadTooLarge { limit: 1 },
-        ApiError::UnreadableBody,
-        ApiError::InvalidJson {
-            detail: String::new(),
-        },
-        ApiError::InvalidBody { violations: vec![] },
-        ApiError::NoCustomerFound,
-        ApiError::Internal,
-    ];
+    let errors = lookup_errors();
     let mut answered: BTreeSet<u16> = errors.iter().map(|e| e.status().as_u16()).collect();
     answered.insert(200);
     assert_eq!(documented, answered);

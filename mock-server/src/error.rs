@@ -5,7 +5,7 @@
 //! [`crate::respond`]) is the mock's assumption.
 
 use alliance_schemas::Violation;
-use axum::http::StatusCode;
+pub use axum::http::StatusCode;
 
 /// An answer other than a list of accounts.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,11 @@
 
 mod auth;
 mod common;
+mod faults;
 mod generated;
 mod in_process;
 mod properties;
 mod routing;
+mod scenarios;
 mod search;
 mod validation;

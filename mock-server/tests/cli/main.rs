@@ -484,10 +484,87 @@ fn help_documents_every_flag_with_its_environment_variable() {
         ("--max-body-bytes", "MOCK_MAX_BODY_BYTES"),
         ("--log-format", "MOCK_LOG_FORMAT"),
         ("--log-level", "MOCK_LOG"),
+        ("--data", "MOCK_DATA"),
+        ("--seed", "MOCK_SEED"),
+        ("--scenario", "MOCK_SCENARIO"),
+        ("--failure-rate", "MOCK_FAILURE_RATE"),
+        ("--failure-scenarios", "MOCK_FAILURE_SCENARIOS"),
+        ("--journal-size", "MOCK_JOURNAL_SIZE"),
+        ("--admin-token", "MOCK_ADMIN_TOKEN"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),
             "{flag} / {env} missing from --help"
         );
     }
+}
+
+#[test]
+fn an_unknown_server_wide_scenario_is_refused_at_start() {
+    let output = run(&["--scenario", "no-such-scenario"]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.starts_with("mock-server: --scenario names scenario \"no-such-scenario\", which is not loaded; known scenarios: "),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_client_bound_to_an_unknown_scenario_is_refused_at_start() {
+    let scratch = Scratch::new("bound");
+    let file = scratch.write(
+        "mock.toml",
+        "[[clients]]\nclient-id = \"qa\"\nclient-secret = \"x\"\nscenario = \"nul-fields\"\n",
+    );
+    let output = run(&["--config", file.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("client \"qa\" names scenario \"nul-fields\""),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_failure_rate_outside_zero_to_one_is_refused() {
+    let output = run(&["--failure-rate", "1.5"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "mock-server: failure-rate must be from 0 to 1, found 1.5"
+    );
+}
+
+#[test]
+fn a_broken_scenario_file_is_refused_with_its_pointer() {
+    let scratch = Scratch::new("bad-scenario");
+    scratch.write("accounts/book.json", "[]");
+    let file = scratch.write(
+        "scenarios/too-slow.json",
+        r#"{"description": "d", "fault": {"kind": "slow", "delayMs": 900000}}"#,
+    );
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}: /fault: expected delayMs + jitterMs ≤ 300000",
+            file.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
+    let both = scratch.write(
+        "scenarios/too-slow.json",
+        r#"{"description": "d", "fault": {"kind": "empty-response"}, "error": {"status": 500, "description": "x"}}"#,
+    );
+    let output = run(&["--fixtures", scratch.path().to_str().expect("utf-8")]);
+    assert!(
+        stderr(&output).contains(&format!(
+            "{}: (root): expected exactly one of",
+            both.display()
+        )),
+        "{}",
+        stderr(&output)
+    );
 }

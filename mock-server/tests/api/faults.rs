@@ -1,0 +1,288 @@
+//! Transport faults as a real client sees them, over a socket; and reload over the admin API.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use mock_server::MockServer;
+use serde_json::{Value, json};
+
+use crate::common::foundry;
+
+async fn server() -> MockServer {
+    MockServer::builder()
+        .start()
+        .await
+        .expect("the mock starts")
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::new()
+}
+
+fn lookup(
+    client: &reqwest::Client,
+    server: &MockServer,
+    scenario: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", "fault-1")
+        .header("x-mock-scenario", scenario)
+        .json(&foundry())
+}
+
+/// Sends a lookup for `scenario` over a plain socket and returns what came back, or the error
+/// that reading ended with.
+fn raw_exchange(address: SocketAddr, scenario: &str) -> (Vec<u8>, Option<ErrorKind>) {
+    let body = foundry().to_string();
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let request = format!(
+        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
+         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: raw\r\n\
+         x-mock-scenario: {scenario}\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("sends");
+    let mut received = Vec::new();
+    let mut buffer = [0_u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return (received, None),
+            Ok(n) => received.extend_from_slice(&buffer[..n]),
+            Err(error) => return (received, Some(error.kind())),
+        }
+    }
+}
+
+#[tokio::test]
+async fn connection_reset_resets_the_connection_without_an_answer() {
+    let server = server().await;
+    let address = server.address();
+    let (received, error) =
+        tokio::task::spawn_blocking(move || raw_exchange(address, "connection-reset"))
+            .await
+            .expect("joins");
+    assert!(
+        received.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&received)
+    );
+    assert_eq!(error, Some(ErrorKind::ConnectionReset));
+    let via_client = lookup(&client(), &server, "connection-reset").send().await;
+    assert!(via_client.is_err(), "a real client sees a failed request");
+}
+
+#[tokio::test]
+async fn empty_response_closes_without_a_byte() {
+    let server = server().await;
+    let address = server.address();
+    let (received, error) =
+        tokio::task::spawn_blocking(move || raw_exchange(address, "empty-response"))
+            .await
+            .expect("joins");
+    assert!(
+        received.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&received)
+    );
+    assert_eq!(error, None, "a clean end of stream, not a reset");
+    assert!(
+        lookup(&client(), &server, "empty-response")
+            .send()
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn truncated_body_announces_more_than_it_sends() {
+    let server = server().await;
+    let address = server.address();
+    let (received, _) =
+        tokio::task::spawn_blocking(move || raw_exchange(address, "truncated-body"))
+            .await
+            .expect("joins");
+    let text = String::from_utf8_lossy(&received).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("a head");
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    let announced: usize = head
+        .lines()
+        .find_map(|line| {
+            line.to_ascii_lowercase()
+                .strip_prefix("content-length: ")
+                .map(str::to_owned)
+        })
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a content-length");
+    assert!(
+        body.len() < announced,
+        "{} of {announced} bytes",
+        body.len()
+    );
+    assert!(!body.is_empty(), "part of the body arrives");
+
+    let response = lookup(&client(), &server, "truncated-body")
+        .send()
+        .await
+        .expect("the head arrives");
+    assert_eq!(response.status(), 200);
+    assert!(response.bytes().await.is_err(), "reading the body fails");
+}
+
+#[tokio::test]
+async fn malformed_json_is_a_200_whose_body_does_not_parse() {
+    let server = server().await;
+    let response = lookup(&client(), &server, "malformed-json")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    let text = response.text().await.expect("a body");
+    assert!(serde_json::from_str::<Value>(&text).is_err(), "{text}");
+}
+
+#[tokio::test]
+async fn slow_answers_after_its_delay() {
+    let server = server().await;
+    let started = Instant::now();
+    let response = lookup(&client(), &server, "slow")
+        .send()
+        .await
+        .expect("answers");
+    let elapsed = started.elapsed();
+    assert_eq!(response.status(), 200);
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    let body: Value = response.json().await.expect("JSON");
+    assert_eq!(body[0]["subAccountId"], "U8GOM4");
+}
+
+#[tokio::test]
+async fn timeout_outlasts_a_client_timeout() {
+    let server = server().await;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("a client");
+    let error = lookup(&client, &server, "timeout")
+        .send()
+        .await
+        .expect_err("times out");
+    assert!(error.is_timeout(), "{error}");
+}
+
+#[tokio::test]
+async fn slow_drip_sends_the_usual_answer_in_many_small_pieces() {
+    let server = server().await;
+    let started = Instant::now();
+    let mut response = lookup(&client(), &server, "slow-drip")
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+    let mut chunks = 0;
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.expect("reads") {
+        chunks += 1;
+        body.extend_from_slice(&chunk);
+    }
+    let elapsed = started.elapsed();
+    let value: Value = serde_json::from_slice(&body).expect("the whole answer arrives");
+    assert_eq!(value[0]["subAccountId"], "U8GOM4");
+    let expected_chunks = body.len().div_ceil(16);
+    assert!(
+        chunks >= expected_chunks / 2,
+        "{chunks} chunks for {} bytes",
+        body.len()
+    );
+    assert!(
+        elapsed >= Duration::from_millis(100 * (expected_chunks as u64 - 1) / 2),
+        "{elapsed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_connection_fault_leaves_the_server_serving_others() {
+    let server = server().await;
+    let _ = lookup(&client(), &server, "connection-reset").send().await;
+    let response = client()
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", "after")
+        .json(&foundry())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+}
+
+fn account(id: &str, name: &str) -> Value {
+    json!({"accountAddress": {"city": "PLANO", "country": "USA", "state": "TX", "street": "1 MAIN ST", "zipCode": "75075"},
+           "accountName": name, "accountId": id, "acid": null, "salesSegment": null, "subAccountId": null,
+           "contractStatus": null, "parentPartnerAccId": null, "partnerId": null, "loaStatus": "Y",
+           "allianceStatus": "ATT ONLY", "accountStatus": null, "exception": "N"})
+}
+
+#[tokio::test]
+async fn reload_serves_new_files_and_keeps_the_old_data_when_a_file_is_broken() {
+    let dir = std::env::temp_dir().join(format!("mock-reload-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("accounts")).expect("dirs");
+    let book = dir.join("accounts/book.json");
+    std::fs::write(&book, json!([account("A-1", "FIRST NAME CO")]).to_string()).expect("write");
+    let server = MockServer::builder()
+        .fixtures_dir(&dir)
+        .data(mock_server::DataMode::Fixtures)
+        .start()
+        .await
+        .expect("starts");
+    let client = client();
+    let names = |name: &'static str| {
+        let request = client
+            .post(server.lookup_url())
+            .header("client_id", "demo-client")
+            .header("client_secret", "demo-secret")
+            .header("x-trace-id", "reload")
+            .json(&json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}));
+        async move { request.send().await.expect("answers").status().as_u16() }
+    };
+    let reload = || {
+        client
+            .post(format!("{}/__admin/reload", server.uri()))
+            .send()
+    };
+    assert_eq!(names("FIRST NAME").await, 200);
+
+    std::fs::write(&book, json!([account("A-2", "SECOND NAME CO")]).to_string()).expect("write");
+    let reloaded = reload().await.expect("answers");
+    assert_eq!(reloaded.status(), 200);
+    assert_eq!(reloaded.json::<Value>().await.expect("json")["accounts"], 1);
+    assert_eq!(names("SECOND NAME").await, 200);
+    assert_eq!(names("FIRST NAME").await, 404);
+
+    let mut broken = account("A-3", "THIRD NAME CO");
+    broken["accountAddress"]["zipCode"] = json!(75075);
+    std::fs::write(&book, json!([broken]).to_string()).expect("write");
+    let refused = reload().await.expect("answers");
+    assert_eq!(refused.status(), 422);
+    let body: Value = refused.json().await.expect("json");
+    let description = body["description"].as_str().unwrap_or_default();
+    assert!(
+        description
+            .contains("book.json: /0/accountAddress/zipCode: 75075 is not of type \"string\""),
+        "{description}"
+    );
+    assert_eq!(
+        names("SECOND NAME").await,
+        200,
+        "the old data stays in service"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
