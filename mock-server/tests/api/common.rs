@@ -159,3 +159,19 @@ pub fn acme(name: &str, street: &str, zip: &str) -> Value {
         "address": {"street": street, "city": "DALLAS", "state": "TX", "zipCode": zip}
     })
 }
+
+/// The accounts of a 200 answer.
+pub fn accounts(answer: &Answer) -> Vec<Value> {
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&answer.body)
+    );
+    answer.json().as_array().expect("an array").clone()
+}
+
+/// One field of every account.
+pub fn field_values(accounts: &[Value], key: &str) -> Vec<Value> {
+    accounts.iter().map(|a| a[key].clone()).collect()
+}

@@ -1,5 +1,6 @@
 //! The lookup endpoint, driven through the router without a socket (and once over a real one).
 
+mod admin;
 mod auth;
 mod common;
 mod faults;
@@ -9,4 +10,5 @@ mod properties;
 mod routing;
 mod scenarios;
 mod search;
+mod selection;
 mod validation;

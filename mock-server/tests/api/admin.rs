@@ -1,0 +1,249 @@
+//! The admin API: scenarios, the admin token, the request journal.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use serde_json::{Value, json};
+
+use crate::common::*;
+
+fn admin(method: &str, path: &str, body: Option<Value>) -> Request<Body> {
+    let builder = Request::builder().method(method).uri(path);
+    match body {
+        Some(body) => builder
+            .header("content-type", "application/json")
+            .body(Body::from(body.to_string())),
+        None => builder.body(Body::empty()),
+    }
+    .expect("request")
+}
+
+#[tokio::test]
+async fn admin_lists_every_shipped_scenario_with_a_description() {
+    let body = send(&app(), admin("GET", "/__admin/scenarios", None))
+        .await
+        .json();
+    let names: BTreeSet<&str> = body["scenarios"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|s| {
+            assert!(
+                !s["description"].as_str().unwrap_or_default().is_empty(),
+                "{s}"
+            );
+            s["name"].as_str().expect("name")
+        })
+        .collect();
+    for name in [
+        "null-fields",
+        "exception-codes",
+        "att-only",
+        "opportunity",
+        "loa-on-file",
+        "inactive-accounts",
+        "max-results",
+        "single-result",
+        "no-customer-found",
+        "unknown-enum-values",
+        "unicode-names",
+        "unauthorized",
+        "bad-request",
+        "unsupported-media-type",
+        "rate-limited",
+        "server-error",
+        "bad-gateway",
+        "service-unavailable",
+        "gateway-timeout",
+        "extra-fields",
+        "missing-field",
+        "wrong-types",
+        "too-many-results",
+        "renamed-field",
+        "slow",
+        "timeout",
+        "connection-reset",
+        "empty-response",
+        "malformed-json",
+        "truncated-body",
+        "slow-drip",
+    ] {
+        assert!(names.contains(name), "{name} is not shipped");
+    }
+    assert_eq!(body["active"], Value::Null);
+}
+
+#[tokio::test]
+async fn admin_switches_the_server_wide_scenario_on_and_off() {
+    let app = app();
+    let on = send(
+        &app,
+        admin(
+            "PUT",
+            "/__admin/scenario",
+            Some(json!({"name": "single-result"})),
+        ),
+    )
+    .await;
+    assert_eq!(on.json(), json!({"scenario": "single-result"}));
+    assert_eq!(
+        accounts(&send(&app, lookup(&acme("ACME", "", "75201"))).await).len(),
+        1
+    );
+    let current = send(&app, admin("GET", "/__admin/scenario", None))
+        .await
+        .json();
+    assert_eq!(current, json!({"scenario": "single-result"}));
+    send(&app, admin("DELETE", "/__admin/scenario", None)).await;
+    assert_eq!(
+        accounts(&send(&app, lookup(&acme("ACME", "", "75201"))).await).len(),
+        5
+    );
+    let unknown = send(
+        &app,
+        admin("PUT", "/__admin/scenario", Some(json!({"name": "nope"}))),
+    )
+    .await;
+    unknown.error(StatusCode::BAD_REQUEST);
+    let malformed = send(
+        &app,
+        admin("PUT", "/__admin/scenario", Some(json!({"scenario": "x"}))),
+    )
+    .await;
+    malformed.error(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn the_admin_token_is_required_when_configured() {
+    let app = app_with(|config| config.admin_token = Some("t0ken-123".to_owned().into()));
+    let refused = send(&app, admin("GET", "/__admin/scenarios", None)).await;
+    refused.error(StatusCode::UNAUTHORIZED);
+    let mut with_header = admin("GET", "/__admin/scenarios", None);
+    with_header
+        .headers_mut()
+        .insert("x-admin-token", "t0ken-123".parse().expect("value"));
+    assert_eq!(send(&app, with_header).await.status, StatusCode::OK);
+    let mut bearer = admin("GET", "/__admin/health", None);
+    bearer
+        .headers_mut()
+        .insert("authorization", "Bearer t0ken-123".parse().expect("value"));
+    assert_eq!(send(&app, bearer).await.status, StatusCode::OK);
+    let mut wrong = admin("GET", "/__admin/health", None);
+    wrong
+        .headers_mut()
+        .insert("x-admin-token", "t0ken-124".parse().expect("value"));
+    send(&app, wrong).await.error(StatusCode::UNAUTHORIZED);
+    // The lookup itself does not need the admin token.
+    assert_eq!(send(&app, lookup(&foundry())).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_journal_lists_requests_newest_first_with_secrets_redacted() {
+    let app = app();
+    send(
+        &app,
+        lookup_with(&foundry(), &[("x-trace-id", Some("j-1"))]),
+    )
+    .await;
+    send(
+        &app,
+        lookup_with(
+            &foundry(),
+            &[
+                ("x-trace-id", Some("j-2")),
+                ("x-mock-scenario", Some("server-error")),
+            ],
+        ),
+    )
+    .await;
+    send(
+        &app,
+        lookup_with(
+            &foundry(),
+            &[
+                ("x-trace-id", Some("j-3")),
+                ("client_secret", Some("Wrong-Secret-99")),
+            ],
+        ),
+    )
+    .await;
+    let listed = send(&app, admin("GET", "/__admin/requests", None)).await;
+    let text = String::from_utf8_lossy(&listed.body).into_owned();
+    assert!(
+        !text.contains("demo-secret") && !text.contains("Wrong-Secret-99"),
+        "{text}"
+    );
+    let body = listed.json();
+    let requests = body["requests"].as_array().expect("a list");
+    let traces: Vec<&str> = requests
+        .iter()
+        .filter_map(|r| r["traceId"].as_str())
+        .collect();
+    assert_eq!(traces, ["j-3", "j-2", "j-1"]);
+    assert_eq!(requests[0]["status"], 401);
+    assert_eq!(requests[1]["scenario"], "server-error");
+    assert_eq!(requests[1]["scenarioSource"], "header");
+    assert_eq!(requests[2]["clientId"], "demo-client");
+    assert!(
+        requests[2]["body"]
+            .as_str()
+            .is_some_and(|b| b.contains("AT&T CLOUD TEST FOUNDRY"))
+    );
+    assert!(
+        requests[2]["headers"]
+            .as_array()
+            .is_some_and(|h| h.contains(&json!(["client_secret", "***"])))
+    );
+
+    let filtered = send(&app, admin("GET", "/__admin/requests?status=500", None))
+        .await
+        .json();
+    assert_eq!(filtered["count"], 1);
+    let by_trace = send(&app, admin("GET", "/__admin/requests?traceId=j-1", None))
+        .await
+        .json();
+    assert_eq!(by_trace["requests"][0]["traceId"], "j-1");
+    let bad_filter = send(&app, admin("GET", "/__admin/requests?status=abc", None)).await;
+    bad_filter.error(StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(&app, admin("DELETE", "/__admin/requests", None))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        send(&app, admin("GET", "/__admin/requests", None))
+            .await
+            .json()["count"],
+        0
+    );
+}
+
+#[tokio::test]
+async fn the_journal_is_bounded_and_can_be_turned_off() {
+    let app = app_with(|config| config.journal_size = 2);
+    for i in 0..5 {
+        send(
+            &app,
+            lookup_with(
+                &foundry(),
+                &[("x-trace-id", Some(["a", "b", "c", "d", "e"][i]))],
+            ),
+        )
+        .await;
+    }
+    let body = send(&app, admin("GET", "/__admin/requests", None))
+        .await
+        .json();
+    assert_eq!(body["count"], 2);
+    assert_eq!(body["requests"][0]["traceId"], "e");
+    let off = app_with(|config| config.journal_size = 0);
+    send(&off, lookup(&foundry())).await;
+    assert_eq!(
+        send(&off, admin("GET", "/__admin/requests", None))
+            .await
+            .json()["count"],
+        0
+    );
+}
