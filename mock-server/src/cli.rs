@@ -26,7 +26,7 @@ use crate::fixtures::FixtureSource;
 #[command(name = "mock-server", version, max_term_width = 100)]
 pub struct Cli {
     /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
-    /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, base-paths (a list),
+    /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, watch, base-paths (a list),
     /// max-body-bytes, log-format, log-level, and [[clients]] tables with client-id and
     /// client-secret (and optionally scenario and rate-limit = { per-second, burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
@@ -119,6 +119,12 @@ pub struct Cli {
     )]
     pub admin_token: Option<String>,
 
+    /// Reload the fixture folder when a file in it changes; a broken file is refused and the
+    /// data in service stays. Needs --fixtures. [default: false]
+    #[arg(long, env = "MOCK_WATCH", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub watch: Option<bool>,
+
     /// Largest request body accepted, in bytes; larger ones get 413. [default: 65536]
     #[arg(long, env = "MOCK_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
@@ -197,7 +203,17 @@ impl Cli {
             file.failure_scenarios.unwrap_or(defaults.failure_scenarios)
         };
 
+        let fixtures = self
+            .fixtures
+            .or(file.fixtures)
+            .map_or(FixtureSource::Bundled, FixtureSource::Dir);
+        let watch = self.watch.or(file.watch).unwrap_or(defaults.watch);
+        if watch && fixtures == FixtureSource::Bundled {
+            return Err(ConfigError::WatchWithoutFolder);
+        }
+
         Ok(Config {
+            watch,
             scenario: self.scenario.or(file.scenario),
             failure_rate,
             failure_scenarios,
@@ -208,10 +224,7 @@ impl Cli {
             admin_token: self.admin_token.or(file.admin_token).map(AdminToken::from),
             listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
             clients,
-            fixtures: self
-                .fixtures
-                .or(file.fixtures)
-                .map_or(FixtureSource::Bundled, FixtureSource::Dir),
+            fixtures,
             require_sp_id: self
                 .require_sp_id
                 .or(file.require_sp_id)

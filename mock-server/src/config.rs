@@ -54,6 +54,8 @@ pub struct Config {
     pub journal_size: usize,
     /// The token the admin API requires, if any.
     pub admin_token: Option<AdminToken>,
+    /// Whether to reload the fixture folder when a file in it changes.
+    pub watch: bool,
     /// How log lines are written.
     pub log_format: LogFormat,
     /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
@@ -79,6 +81,7 @@ impl Default for Config {
             failure_scenarios: vec!["server-error".to_owned()],
             journal_size: DEFAULT_JOURNAL_SIZE,
             admin_token: None,
+            watch: false,
             log_format: LogFormat::Human,
             log_level: "info".to_owned(),
         }
@@ -282,6 +285,8 @@ pub struct ConfigFile {
     pub journal_size: Option<usize>,
     /// See [`Config::admin_token`].
     pub admin_token: Option<String>,
+    /// See [`Config::watch`].
+    pub watch: Option<bool>,
     /// See [`Config::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
     /// See [`Config::log_format`].
@@ -390,6 +395,9 @@ pub enum ConfigError {
     /// The failure rate is not a share.
     #[error("failure-rate must be from 0 to 1, found {0}")]
     FailureRate(f64),
+    /// `--watch` without a fixture folder.
+    #[error("--watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change")]
+    WatchWithoutFolder,
     /// A rate limit cannot admit a request.
     #[error("the rate limit of client {0:?} must have per-second > 0 and burst ≥ 1")]
     RateLimit(String),

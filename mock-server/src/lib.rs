@@ -42,6 +42,7 @@ pub mod state;
 pub mod transport;
 pub mod us_states;
 pub mod validate;
+pub mod watch;
 
 pub use config::{Client, Config, DataMode, NotFoundStyle};
 pub use routes::router;

@@ -33,6 +33,15 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// The fixture folder cannot be watched.
+    #[error("cannot watch {}", dir.display())]
+    Watch {
+        /// The folder.
+        dir: PathBuf,
+        /// Why.
+        #[source]
+        source: notify::Error,
+    },
     /// The server stopped with an I/O error.
     #[error("the server stopped unexpectedly")]
     Serve(#[source] std::io::Error),
@@ -86,10 +95,27 @@ pub async fn run(config: Config) -> Result<(), StartError> {
              switch scenarios and read the journal; set --admin-token"
         );
     }
+    let _watcher = watch_fixtures(&config, &state)?;
     print!("{}", banner(&config, addr));
     crate::transport::serve(listener, router(state), shutdown)
         .await
         .map_err(StartError::Serve)
+}
+
+/// Starts watching the fixture folder when the configuration asks for it.
+fn watch_fixtures(
+    config: &Config,
+    state: &Arc<AppState>,
+) -> Result<Option<notify::RecommendedWatcher>, StartError> {
+    match (&config.fixtures, config.watch) {
+        (FixtureSource::Dir(dir), true) => crate::watch::spawn(dir, Arc::clone(state))
+            .map(Some)
+            .map_err(|source| StartError::Watch {
+                dir: dir.clone(),
+                source,
+            }),
+        _ => Ok(None),
+    }
 }
 
 /// What the binary prints to stdout at start: where it listens, the credentials (the secret only
@@ -185,6 +211,7 @@ pub struct MockServer {
     lookup_path: String,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    _watcher: Option<notify::RecommendedWatcher>,
 }
 
 impl MockServer {
@@ -310,6 +337,12 @@ impl MockServerBuilder {
         self
     }
 
+    /// Reloads the fixture folder when a file in it changes.
+    pub fn watch(mut self, watch: bool) -> Self {
+        self.config.watch = watch;
+        self
+    }
+
     /// Refuses request bodies over `bytes` with 413.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.config.max_body_bytes = bytes;
@@ -337,6 +370,7 @@ impl MockServerBuilder {
                     source,
                 })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let watcher = watch_fixtures(&config, &state)?;
         let (signal, stopped) = oneshot::channel::<()>();
         let app = router(state);
         let task = tokio::spawn(crate::transport::serve(listener, app, async {
@@ -350,6 +384,7 @@ impl MockServerBuilder {
             ),
             shutdown: Some(signal),
             task: Some(task),
+            _watcher: watcher,
         })
     }
 }

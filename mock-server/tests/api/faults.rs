@@ -286,3 +286,48 @@ async fn reload_serves_new_files_and_keeps_the_old_data_when_a_file_is_broken() 
     );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[tokio::test]
+async fn watch_reloads_a_changed_folder_and_ignores_a_broken_file() {
+    let dir = std::env::temp_dir().join(format!("mock-watch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("accounts")).expect("dirs");
+    let book = dir.join("accounts/book.json");
+    std::fs::write(&book, json!([account("W-1", "BEFORE CO")]).to_string()).expect("write");
+    let server = MockServer::builder()
+        .fixtures_dir(&dir)
+        .data(mock_server::DataMode::Fixtures)
+        .watch(true)
+        .start()
+        .await
+        .expect("starts");
+    let client = client();
+    let status_for = |name: &'static str| {
+        let request = client
+            .post(server.lookup_url())
+            .header("client_id", "demo-client")
+            .header("client_secret", "demo-secret")
+            .header("x-trace-id", "watch")
+            .json(&json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}));
+        async move { request.send().await.expect("answers").status().as_u16() }
+    };
+    assert_eq!(status_for("AFTER").await, 404);
+    std::fs::write(&book, json!([account("W-2", "AFTER CO")]).to_string()).expect("write");
+    let mut reloaded = false;
+    for _ in 0..50 {
+        if status_for("AFTER").await == 200 {
+            reloaded = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(reloaded, "the change was picked up within 5 s");
+    std::fs::write(&book, "[{").expect("write");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(
+        status_for("AFTER").await,
+        200,
+        "a broken file leaves the data in service"
+    );
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}

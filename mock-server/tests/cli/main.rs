@@ -491,6 +491,7 @@ fn help_documents_every_flag_with_its_environment_variable() {
         ("--failure-scenarios", "MOCK_FAILURE_SCENARIOS"),
         ("--journal-size", "MOCK_JOURNAL_SIZE"),
         ("--admin-token", "MOCK_ADMIN_TOKEN"),
+        ("--watch", "MOCK_WATCH"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),
@@ -566,5 +567,15 @@ fn a_broken_scenario_file_is_refused_with_its_pointer() {
         )),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn watch_without_a_fixture_folder_is_refused() {
+    let output = run(&["--watch"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "mock-server: --watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change"
     );
 }
