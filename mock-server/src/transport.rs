@@ -4,7 +4,8 @@
 //! flaky gateway must.
 //!
 //! Shutdown is graceful: the listener closes at once (new connections are refused), requests in
-//! flight finish, idle keep-alive connections close.
+//! flight finish (for at most [`SHUTDOWN_GRACE`], since a `timeout` scenario may be sleeping),
+//! idle keep-alive connections close.
 
 use std::future::Future;
 use std::io;
@@ -17,13 +18,18 @@ use std::time::Duration;
 use axum::Router;
 use axum::extract::Request;
 use hyper::body::Incoming;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tower::ServiceExt;
+
+/// How long a client may take to send its request headers.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 const OPEN: u8 = 0;
 const CLOSE: u8 = 1;
@@ -171,6 +177,9 @@ pub async fn serve(
                 request
             });
         let served = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            // A client that never finishes its headers does not hold a connection forever.
+            .header_read_timeout(HEADER_READ_TIMEOUT)
             .serve_connection(io, TowerToHyperService::new(service));
         let served = graceful.watch(served);
         tokio::spawn(async move {
@@ -186,6 +195,14 @@ pub async fn serve(
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            grace_s = SHUTDOWN_GRACE.as_secs(),
+            "requests still in flight after the grace period (a slow or timeout scenario?); stopping anyway"
+        );
+    }
     Ok(())
 }

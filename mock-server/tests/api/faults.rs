@@ -331,3 +331,24 @@ async fn watch_reloads_a_changed_folder_and_ignores_a_broken_file() {
     );
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[tokio::test]
+async fn shutdown_lets_a_request_in_flight_finish_and_refuses_new_connections() {
+    let server = server().await;
+    let address = server.address();
+    let in_flight = tokio::spawn(lookup(&client(), &server, "slow").send());
+    // Let the request reach the server and start its delay.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = tokio::spawn(server.shutdown());
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(
+        tokio::net::TcpStream::connect(address).await.is_err(),
+        "new connections are refused while stopping"
+    );
+    let response = in_flight
+        .await
+        .expect("joins")
+        .expect("the request in flight is answered");
+    assert_eq!(response.status(), 200);
+    stopping.await.expect("joins").expect("a clean stop");
+}
