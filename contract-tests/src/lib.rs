@@ -26,6 +26,7 @@
 //! ```
 
 mod case;
+pub mod cli;
 pub mod catalogue;
 pub mod diff;
 pub mod expectation;

@@ -133,9 +133,10 @@ impl<'a> Runner<'a> {
         for (name, value) in &headers {
             request = request.header(name.as_str(), value.as_str());
         }
-        let unreachable = |source| RunError::Unreachable {
+        // The URL is in the message already; the client's error need not repeat it.
+        let unreachable = |source: reqwest::Error| RunError::Unreachable {
             url: url.clone(),
-            source,
+            source: source.without_url(),
         };
         let answer = request.send().await.map_err(unreachable)?;
         let status = answer.status().as_u16();
