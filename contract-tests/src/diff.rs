@@ -29,10 +29,10 @@ pub struct Difference {
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() {
-            String::new()
-        } else {
-            format!(" at {}", self.pointer)
+        let pointer = match (self.pointer.as_str(), self.aspect) {
+            ("", "status" | "body" | "result count") => String::new(),
+            ("", _) => " at (root)".to_owned(),
+            (pointer, _) => format!(" at {pointer}"),
         };
         write!(
             f,
