@@ -236,3 +236,49 @@ async fn an_html_error_page_fails_the_documented_not_found_message() {
     let strict = run(html, Mode::Strict).await;
     assert!(reports(&strict, "auth::missing_client_id_is_rejected", "", "json"));
 }
+
+/// The smoke cases against a server whose first account is in another city, with the server's
+/// address replaced so the text is the same on every run.
+async fn smoke_run_against_another_city() -> (contract_tests::report::RunInfo, Vec<CaseResult>, String) {
+    let base_url = broken_server(|_, _, status, mut body| {
+        if let Some(account) = body.get_mut(0) {
+            account["accountAddress"]["city"] = Value::from("AUSTIN");
+        }
+        json(status, body)
+    })
+    .await;
+    let contract = contract_tests::Contract::load().expect("the contract loads");
+    let cases = contract_tests::catalogue::select(
+        contract_tests::catalogue::default_cases(&contract_tests::CatalogueOptions::default()),
+        Some(contract_tests::Tag::Smoke),
+    );
+    let results = contract_tests::Runner::new(
+        &contract,
+        common::target(&base_url),
+        Mode::Tolerant,
+        std::time::Duration::from_secs(10),
+    )
+    .expect("a client")
+    .run(&cases)
+    .await
+    .expect("the server answers");
+    let info = contract_tests::report::RunInfo::new("http://127.0.0.1:PORT", Mode::Tolerant);
+    (info, results, base_url)
+}
+
+#[tokio::test]
+async fn the_human_report_of_a_failing_run_is_stable() {
+    let (info, results, base_url) = smoke_run_against_another_city().await;
+    let text = contract_tests::report::human::render(&info, &results)
+        .replace(&base_url, "http://127.0.0.1:PORT");
+    insta::assert_snapshot!(text);
+}
+
+#[tokio::test]
+async fn the_junit_report_of_a_failing_run_is_stable() {
+    let (info, results, base_url) = smoke_run_against_another_city().await;
+    let xml = contract_tests::report::junit::render(&info, &results)
+        .expect("XML")
+        .replace(&base_url, "http://127.0.0.1:PORT");
+    insta::assert_snapshot!(xml);
+}
