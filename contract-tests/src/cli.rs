@@ -47,11 +47,21 @@ pub struct CaseArgs {
     pub only: Option<Tag>,
 
     /// How many valid and how many invalid requests the generative cases send (fixed seed).
-    #[arg(long, env = "CONTRACT_GENERATIVE_CASES", default_value_t = 16, value_name = "N")]
+    #[arg(
+        long,
+        env = "CONTRACT_GENERATIVE_CASES",
+        default_value_t = 16,
+        value_name = "N"
+    )]
     pub generative_cases: u32,
 
     /// Seconds to wait for each answer before the endpoint counts as unreachable.
-    #[arg(long, env = "CONTRACT_TIMEOUT_SECS", default_value_t = 10, value_name = "SECONDS")]
+    #[arg(
+        long,
+        env = "CONTRACT_TIMEOUT_SECS",
+        default_value_t = 10,
+        value_name = "SECONDS"
+    )]
     pub timeout_secs: u64,
 }
 
@@ -68,7 +78,12 @@ pub struct RunArgs {
     pub client_id: String,
 
     /// The client_secret header. Never printed or written to a report.
-    #[arg(long, env = "CONTRACT_CLIENT_SECRET", hide_env_values = true, value_name = "SECRET")]
+    #[arg(
+        long,
+        env = "CONTRACT_CLIENT_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
     pub client_secret: String,
 
     /// Write a JUnit XML report to FILE.

@@ -81,9 +81,7 @@ fn compare_exchange(
         (Some(x), Some(y)) => (x, y),
         (None, None) => return,
         (x, y) => {
-            let kind = |v: &Option<Value>| {
-                if v.is_some() { "JSON" } else { "not JSON" }.to_owned()
-            };
+            let kind = |v: &Option<Value>| if v.is_some() { "JSON" } else { "not JSON" }.to_owned();
             push("body", "", kind(&x), kind(&y));
             return;
         }
@@ -105,7 +103,10 @@ fn compare_exchange(
             (None, Some(_)) => push("field presence", pointer, "absent".into(), "present".into()),
             (Some(tx), Some(ty)) if tx != ty => {
                 let without_null = |t: &BTreeSet<&'static str>| {
-                    t.iter().filter(|k| **k != "null").copied().collect::<BTreeSet<_>>()
+                    t.iter()
+                        .filter(|k| **k != "null")
+                        .copied()
+                        .collect::<BTreeSet<_>>()
                 };
                 let (nx, ny) = (without_null(tx), without_null(ty));
                 // `null` on one side where the other has a value, or null only on one side.
@@ -159,8 +160,16 @@ fn shape(value: &Value) -> BTreeMap<String, BTreeSet<&'static str>> {
 
 /// The drift report for people, ending in `N passed, N failed` over the compared cases (a case
 /// passes when its answers do not differ).
-pub fn render(left: &str, right: &str, results: &[CaseResult], differences: &[Difference]) -> String {
-    let mut text = format!("comparing {} contract cases\n  A: {left}\n  B: {right}\n", results.len());
+pub fn render(
+    left: &str,
+    right: &str,
+    results: &[CaseResult],
+    differences: &[Difference],
+) -> String {
+    let mut text = format!(
+        "comparing {} contract cases\n  A: {left}\n  B: {right}\n",
+        results.len()
+    );
     for difference in differences {
         let _ = writeln!(text, "differs: {difference}");
     }
@@ -204,8 +213,14 @@ mod tests {
     #[test]
     fn reports_status_count_presence_type_and_nullability() {
         let a = exchange(200, r#"[{"acid":null,"accountId":"1","loaStatus":"N"}]"#);
-        let b = exchange(200, r#"[{"acid":"X","accountId":1},{"acid":"Y","accountId":2}]"#);
-        let found: Vec<String> = differences(&a, &b).iter().map(ToString::to_string).collect();
+        let b = exchange(
+            200,
+            r#"[{"acid":"X","accountId":1},{"acid":"Y","accountId":2}]"#,
+        );
+        let found: Vec<String> = differences(&a, &b)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         assert_eq!(
             found,
             vec![

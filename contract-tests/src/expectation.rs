@@ -186,7 +186,10 @@ fn check_rejected(
 /// A 404, or any answer that carries the documented message.
 fn is_not_found(status: u16, body: &[u8]) -> bool {
     let needle = NO_CUSTOMER_FOUND.trim_end_matches('.').to_ascii_lowercase();
-    status == 404 || String::from_utf8_lossy(body).to_lowercase().contains(&needle)
+    status == 404
+        || String::from_utf8_lossy(body)
+            .to_lowercase()
+            .contains(&needle)
 }
 
 /// The documented message must be there; that the status is 404 is assumed.
@@ -281,7 +284,9 @@ fn check_accounts(
                 checked.findings.push(documented_violation(
                     "exact-match",
                     &format!("/{index}/accountAddress/{key}"),
-                    format!("expected {asked:?} (the request's {key}, an exact match), found {got:?}"),
+                    format!(
+                        "expected {asked:?} (the request's {key}, an exact match), found {got:?}"
+                    ),
                 ));
             }
         }

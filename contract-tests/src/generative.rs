@@ -21,7 +21,10 @@ const STATES: [&str; 10] = ["TX", "CA", "NY", "IL", "WA", "GA", "FL", "CO", "OH"
 pub fn valid_request(sp_id: String) -> impl Strategy<Value = Value> {
     (
         "[A-Z][A-Z0-9]{2,10}( [A-Z][A-Z0-9]{1,8}){0,2}",
-        prop_oneof![Just(String::new()), "[1-9][0-9]{0,3} [A-Z]{3,10} (ST|AVE|BLVD)"],
+        prop_oneof![
+            Just(String::new()),
+            "[1-9][0-9]{0,3} [A-Z]{3,10} (ST|AVE|BLVD)"
+        ],
         "[A-Z]{3,12}( [A-Z]{3,8})?",
         proptest::sample::select(STATES.to_vec()),
         "[0-9]{5}",
@@ -68,7 +71,12 @@ fn remove(body: &mut Value, parent: &str, key: &str) {
 fn draw<S: Strategy>(strategy: &S, count: u32) -> Vec<S::Value> {
     let mut runner = TestRunner::deterministic();
     (0..count)
-        .filter_map(|_| strategy.new_tree(&mut runner).ok().map(|tree| tree.current()))
+        .filter_map(|_| {
+            strategy
+                .new_tree(&mut runner)
+                .ok()
+                .map(|tree| tree.current())
+        })
         .collect()
 }
 

@@ -26,8 +26,8 @@
 //! ```
 
 mod case;
-pub mod cli;
 pub mod catalogue;
+pub mod cli;
 pub mod diff;
 pub mod expectation;
 mod finding;

@@ -11,7 +11,7 @@ use clap::Parser as _;
 use contract_tests::cli::{CaseArgs, Cli, Command, DiffArgs, RunArgs, ValidateArgs};
 use contract_tests::report::{self, RunInfo};
 use contract_tests::{
-    CatalogueOptions, Case, Contract, Mode, Runner, Strictness, Summary, Target, catalogue, diff,
+    Case, CatalogueOptions, Contract, Mode, Runner, Strictness, Summary, Target, catalogue, diff,
     lookups,
 };
 
@@ -155,7 +155,12 @@ async fn drift(args: DiffArgs) -> anyhow::Result<bool> {
     let differences = diff::compare(&results[0], &results[1]);
     print!(
         "{}",
-        diff::render(&args.base_urls[0], &args.base_urls[1], &results[0], &differences)
+        diff::render(
+            &args.base_urls[0],
+            &args.base_urls[1],
+            &results[0],
+            &differences
+        )
     );
     if let Some(path) = &args.json {
         write(path, &serde_json::to_string_pretty(&differences)?)?;

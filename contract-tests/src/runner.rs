@@ -141,9 +141,13 @@ impl<'a> Runner<'a> {
         let answer = request.send().await.map_err(unreachable)?;
         let status = answer.status().as_u16();
         let bytes = answer.bytes().await.map_err(unreachable)?;
-        let checked = call
-            .expect
-            .check(self.contract, self.mode, call.body.as_json(), status, &bytes);
+        let checked = call.expect.check(
+            self.contract,
+            self.mode,
+            call.body.as_json(),
+            status,
+            &bytes,
+        );
         let headers = headers
             .into_iter()
             .map(|(name, value)| {
@@ -172,7 +176,10 @@ impl<'a> Runner<'a> {
     /// The headers of a valid request, changed as the call says.
     fn headers(&self, call: &Call, trace_id: &str) -> Vec<(String, String)> {
         let (id, secret) = match call.credentials {
-            Credentials::Valid => (Some(&*self.target.client_id), Some(&*self.target.client_secret)),
+            Credentials::Valid => (
+                Some(&*self.target.client_id),
+                Some(&*self.target.client_secret),
+            ),
             Credentials::MissingClientId => (None, Some(&*self.target.client_secret)),
             Credentials::MissingClientSecret => (Some(&*self.target.client_id), None),
             Credentials::WrongSecret => (Some(&*self.target.client_id), Some(WRONG_SECRET)),

@@ -12,13 +12,19 @@ use mock_server::{MockServer, NotFoundStyle};
 
 #[tokio::test]
 async fn the_mock_passes_every_case_in_strict_mode() {
-    let server = MockServer::builder().start().await.expect("the mock starts");
+    let server = MockServer::builder()
+        .start()
+        .await
+        .expect("the mock starts");
     let results = common::run_catalogue(&server.uri(), Mode::Strict).await;
     assert_eq!(common::failed(&results), Vec::<&str>::new());
     let summary = Summary::of(&results);
     assert_eq!(summary.skipped, 0);
     assert_eq!(summary.warnings, 0);
-    assert_eq!(summary.passed, catalogue::default_cases(&CatalogueOptions::default()).len());
+    assert_eq!(
+        summary.passed,
+        catalogue::default_cases(&CatalogueOptions::default()).len()
+    );
 }
 
 #[tokio::test]
@@ -39,7 +45,8 @@ async fn an_empty_list_for_no_customer_is_only_a_warning_in_tolerant_mode() {
 async fn a_missing_reference_customer_is_skipped_in_tolerant_mode_and_fails_in_strict_mode() {
     // The mock with an empty book and no generated data stands for a real endpoint that does
     // not hold the portal's reference customer.
-    let book = std::env::temp_dir().join(format!("contract-tests-empty-book-{}", std::process::id()));
+    let book =
+        std::env::temp_dir().join(format!("contract-tests-empty-book-{}", std::process::id()));
     std::fs::create_dir_all(book.join("accounts")).expect("a folder");
     std::fs::write(book.join("accounts/empty.json"), "[]").expect("a file");
     let server = MockServer::builder()

@@ -74,7 +74,10 @@ fn reports(results: &[CaseResult], case: &str, pointer: &str, rule: &str) -> boo
     let hit = found
         .iter()
         .any(|(c, p, r)| c == case && p == pointer && r.ends_with(rule));
-    assert!(hit, "expected {case} at {pointer:?} ({rule}); the harness reported {found:#?}");
+    assert!(
+        hit,
+        "expected {case} at {pointer:?} ({rule}); the harness reported {found:#?}"
+    );
     hit
 }
 
@@ -234,12 +237,18 @@ async fn an_html_error_page_fails_the_documented_not_found_message() {
     assert_eq!(auth.outcome, Outcome::Passed);
     assert!(auth.warnings().any(|(_, f)| f.rule == "json" && f.assumed));
     let strict = run(html, Mode::Strict).await;
-    assert!(reports(&strict, "auth::missing_client_id_is_rejected", "", "json"));
+    assert!(reports(
+        &strict,
+        "auth::missing_client_id_is_rejected",
+        "",
+        "json"
+    ));
 }
 
 /// The smoke cases against a server whose first account is in another city, with the server's
 /// address replaced so the text is the same on every run.
-async fn smoke_run_against_another_city() -> (contract_tests::report::RunInfo, Vec<CaseResult>, String) {
+async fn smoke_run_against_another_city()
+-> (contract_tests::report::RunInfo, Vec<CaseResult>, String) {
     let base_url = broken_server(|_, _, status, mut body| {
         if let Some(account) = body.get_mut(0) {
             account["accountAddress"]["city"] = Value::from("AUSTIN");

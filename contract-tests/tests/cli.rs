@@ -101,10 +101,11 @@ async fn a_strict_run_against_the_mock_exits_0_and_writes_both_reports() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(last_line(&output), "24 passed, 0 failed, 0 skipped");
     let junit = std::fs::read_to_string(&junit).expect("a JUnit file");
-    assert!(junit.contains(r#"<testsuites name="contract-tests" tests="24" skipped="0" failures="0" errors="0">"#));
+    assert!(junit.contains(
+        r#"<testsuites name="contract-tests" tests="24" skipped="0" failures="0" errors="0">"#
+    ));
     let json: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&json).expect("a JSON file"))
-            .expect("JSON");
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("a JSON file")).expect("JSON");
     assert_eq!(json["summary"]["passed"], 24);
     assert_eq!(json["mode"], "strict");
 }
@@ -138,10 +139,17 @@ async fn a_violated_contract_exits_1_and_never_shows_the_secret() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(last_line(&output), "0 passed, 1 failed, 0 skipped");
     let text = stdout(&output);
-    assert!(text.contains("---- lookups::entry_0_is_found ----"), "{text}");
+    assert!(
+        text.contains("---- lookups::entry_0_is_found ----"),
+        "{text}"
+    );
     assert!(text.contains("    client_secret: ***\n"), "{text}");
     assert!(text.contains("expected accountId \"0000000000NOTTHERE\" among the results"));
-    for report in [text, std::fs::read_to_string(&junit).expect("JUnit"), std::fs::read_to_string(&json).expect("JSON")] {
+    for report in [
+        text,
+        std::fs::read_to_string(&junit).expect("JUnit"),
+        std::fs::read_to_string(&json).expect("JSON"),
+    ] {
         assert!(!report.contains(SECRET), "the secret leaked: {report}");
     }
 }
@@ -179,8 +187,15 @@ fn a_usage_error_exits_2() {
     let output = contract_tests(&["run", "--client-id", "a", "--client-secret", "b"]);
     assert_eq!(output.status.code(), Some(2));
     let output = contract_tests(&[
-        "run", "--base-url", "http://127.0.0.1:9", "--client-id", "a", "--client-secret", "b",
-        "--only", "nonsense",
+        "run",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--client-id",
+        "a",
+        "--client-secret",
+        "b",
+        "--only",
+        "nonsense",
     ]);
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown tag 'nonsense'"));
@@ -209,7 +224,12 @@ fn validate_prints_every_violation_and_exits_1() {
 fn validate_accepts_a_valid_body_and_exits_0() {
     let body = temp("ok.json");
     std::fs::write(&body, "[]").expect("a body");
-    let output = contract_tests(&["validate", "--schema", "lookup-response", &body.display().to_string()]);
+    let output = contract_tests(&[
+        "validate",
+        "--schema",
+        "lookup-response",
+        &body.display().to_string(),
+    ]);
     assert_eq!(output.status.code(), Some(0));
     assert!(stdout(&output).ends_with("valid against lookup-response\n"));
     let missing = contract_tests(&["validate", "--schema", "account", "/nonexistent/body.json"]);
@@ -226,8 +246,17 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
         .await
         .expect("the mock starts");
     let args: Vec<String> = [
-        "diff", "--base-url", &a.uri(), "--base-url", &b.uri(), "--client-id", "sp-10006",
-        "--client-secret", SECRET, "--only", "behaviour",
+        "diff",
+        "--base-url",
+        &a.uri(),
+        "--base-url",
+        &b.uri(),
+        "--client-id",
+        "sp-10006",
+        "--client-secret",
+        SECRET,
+        "--only",
+        "behaviour",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -235,13 +264,27 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
     let output = run_binary(args).await;
     assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
     let text = stdout(&output);
-    assert!(text.contains("differs: behaviour::no_customer_found_is_reported (call 1): status: A 404, B 200\n"), "{text}");
+    assert!(
+        text.contains(
+            "differs: behaviour::no_customer_found_is_reported (call 1): status: A 404, B 200\n"
+        ),
+        "{text}"
+    );
     assert!(text.contains("differs: behaviour::no_customer_found_is_reported (call 1): type at (root): A object, B array\n"), "{text}");
     assert_eq!(last_line(&output), "4 passed, 1 failed");
 
     let same: Vec<String> = [
-        "diff", "--base-url", &a.uri(), "--base-url", &a.uri(), "--client-id", "sp-10006",
-        "--client-secret", SECRET, "--generative-cases", "4",
+        "diff",
+        "--base-url",
+        &a.uri(),
+        "--base-url",
+        &a.uri(),
+        "--client-id",
+        "sp-10006",
+        "--client-secret",
+        SECRET,
+        "--generative-cases",
+        "4",
     ]
     .iter()
     .map(|s| (*s).to_owned())
@@ -252,17 +295,17 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
 
 #[test]
 fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
-    for (command, vars) in [
-        ("run", &ENV[..11]),
-        ("diff", &ENV[3..]),
-    ] {
+    for (command, vars) in [("run", &ENV[..11]), ("diff", &ENV[3..])] {
         let output = contract_tests(&[command, "--help"]);
         let help = stdout(&output);
         for var in vars {
             if *command == *"diff" && ["CONTRACT_JUNIT", "CONTRACT_STRICT"].contains(var) {
                 continue;
             }
-            assert!(help.contains(&format!("[env: {var}")), "{command} --help lacks {var}:\n{help}");
+            assert!(
+                help.contains(&format!("[env: {var}")),
+                "{command} --help lacks {var}:\n{help}"
+            );
         }
     }
     let output = Command::new(env!("CARGO_BIN_EXE_contract-tests"))

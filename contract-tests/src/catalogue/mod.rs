@@ -86,7 +86,14 @@ pub fn select(cases: Vec<Case>, tag: Option<Tag>) -> Vec<Case> {
 
 /// The portal's reference example: `AT&T CLOUD TEST FOUNDRY`, 2900 W PLANO PKWY, PLANO, TX 75075.
 pub fn reference_request(sp_id: &str) -> Value {
-    lookup_body(sp_id, "AT&T CLOUD TEST FOUNDRY", "2900 W PLANO PKWY", "PLANO", "TX", "75075")
+    lookup_body(
+        sp_id,
+        "AT&T CLOUD TEST FOUNDRY",
+        "2900 W PLANO PKWY",
+        "PLANO",
+        "TX",
+        "75075",
+    )
 }
 
 /// A lookup body.

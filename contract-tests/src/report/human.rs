@@ -32,15 +32,19 @@ pub fn render(info: &RunInfo, results: &[CaseResult]) -> String {
     if !failed.is_empty() {
         text.push_str("\nfailures:\n");
         for result in &failed {
-            let _ = write!(text, "\n---- {} ----\n{}", result.name, failure_text(result));
+            let _ = write!(
+                text,
+                "\n---- {} ----\n{}",
+                result.name,
+                failure_text(result)
+            );
         }
     }
     let warnings: Vec<String> = results
         .iter()
         .flat_map(|r| {
-            r.warnings().map(move |(call, finding)| {
-                format!("  {} (call {}): {finding}", r.name, call + 1)
-            })
+            r.warnings()
+                .map(move |(call, finding)| format!("  {} (call {}): {finding}", r.name, call + 1))
         })
         .collect();
     if !warnings.is_empty() {

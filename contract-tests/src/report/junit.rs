@@ -12,7 +12,10 @@ use super::{RunInfo, failure_text};
 /// # Errors
 ///
 /// The XML writer's error (it does not fail for any text this crate produces).
-pub fn render(info: &RunInfo, results: &[CaseResult]) -> Result<String, quick_junit::SerializeError> {
+pub fn render(
+    info: &RunInfo,
+    results: &[CaseResult],
+) -> Result<String, quick_junit::SerializeError> {
     let mut report = Report::new("contract-tests");
     let mut suite = TestSuite::new(format!("contract-tests ({} mode)", info.mode));
     suite.add_property(("target", info.target.as_str()));

@@ -15,9 +15,7 @@ pub const CLIENT_SECRET: &str = "demo-secret";
 
 /// Serves `app` on a free port of 127.0.0.1 until the test ends; returns the base URL.
 pub async fn serve(app: Router) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("a free port");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
     let addr = listener.local_addr().expect("an address");
     tokio::spawn(async move { axum::serve(listener, app).await });
     format!("http://{addr}")
