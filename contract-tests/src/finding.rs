@@ -3,9 +3,11 @@
 use std::fmt;
 
 use alliance_schemas::Violation;
+use serde::Serialize;
 
 /// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Worth knowing; does not fail a run.
     Warning,
@@ -14,7 +16,7 @@ pub enum Severity {
 }
 
 /// One thing a check found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// Whether it fails the check.
     pub severity: Severity,

@@ -1,5 +1,13 @@
-//! Contract checks for End-Customer Lookup answers, the same against the mock and the real
-//! endpoint.
+//! The contract suite of the End-Customer Lookup API, the same against the mock and the real
+//! endpoint: a library, the `contract-tests` command and a cargo test suite.
+//!
+//! - [`Contract`] checks one answer against the schemas in `schemas/` (through
+//!   `alliance-schemas`).
+//! - [`catalogue`] holds the default [`Case`]s, tagged ([`Tag`]); [`lookups`] reads the cases a
+//!   partner supplies; [`generative`] draws arbitrary valid and invalid requests.
+//! - [`runner`] sends the cases to a [`Target`] and checks every answer ([`expectation`]),
+//!   giving a [`CaseResult`] per case.
+//! - [`report`] renders results for people, JUnit and JSON; [`diff`] compares two endpoints.
 //!
 //! The checks read the wire format from `schemas/` (through `alliance-schemas`) and never
 //! restate it. Each finding says whether it rests on the documented contract or on one of the
@@ -17,11 +25,25 @@
 //! # }
 //! ```
 
+mod case;
+pub mod catalogue;
+pub mod cli;
+pub mod diff;
+pub mod expectation;
 mod finding;
+pub mod generative;
 mod known_values;
+pub mod lookups;
+pub mod report;
+pub mod runner;
 
 pub use alliance_schemas::{SchemaError, SchemaName, Schemas, Strictness, Violation};
+pub use case::{
+    Body, Call, Case, CaseResult, Credentials, Exchange, Outcome, SentRequest, Summary, Tag,
+};
+pub use catalogue::CatalogueOptions;
 pub use finding::{Finding, Severity};
+pub use runner::{RunError, Runner, Target};
 
 use known_values::KnownValues;
 use serde_json::Value;

@@ -1,0 +1,241 @@
+//! The drift report: the same cases against two endpoints (typically the mock and the real one),
+//! and every way their answers differ: status codes, error shapes, field presence and types,
+//! nullability and result counts. Values are not compared: two endpoints hold different data.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::{self, Write as _};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::case::{CaseResult, Exchange};
+
+/// One way the two endpoints answered the same call differently.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// The case.
+    pub case: String,
+    /// The call within the case, from 1.
+    pub call: usize,
+    /// `status`, `body`, `result count`, `field presence`, `type`, `nullability`.
+    pub aspect: &'static str,
+    /// Where in the body, as a pattern (`/*/acid`: `acid` of every account); empty for the whole.
+    pub pointer: String,
+    /// What the first endpoint answered.
+    pub left: String,
+    /// What the second endpoint answered.
+    pub right: String,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = match (self.pointer.as_str(), self.aspect) {
+            ("", "status" | "body" | "result count") => String::new(),
+            ("", _) => " at (root)".to_owned(),
+            (pointer, _) => format!(" at {pointer}"),
+        };
+        write!(
+            f,
+            "{} (call {}): {}{pointer}: A {}, B {}",
+            self.case, self.call, self.aspect, self.left, self.right
+        )
+    }
+}
+
+/// Compares the results of the same cases run against two endpoints.
+pub fn compare(left: &[CaseResult], right: &[CaseResult]) -> Vec<Difference> {
+    let mut differences = Vec::new();
+    for (a, b) in left.iter().zip(right) {
+        for (index, (x, y)) in a.exchanges.iter().zip(&b.exchanges).enumerate() {
+            compare_exchange(&a.name, index + 1, x, y, &mut differences);
+        }
+    }
+    differences
+}
+
+fn compare_exchange(
+    case: &str,
+    call: usize,
+    a: &Exchange,
+    b: &Exchange,
+    differences: &mut Vec<Difference>,
+) {
+    let mut push = |aspect, pointer: &str, left: String, right: String| {
+        differences.push(Difference {
+            case: case.to_owned(),
+            call,
+            aspect,
+            pointer: pointer.to_owned(),
+            left,
+            right,
+        });
+    };
+    if a.status != b.status {
+        push("status", "", a.status.to_string(), b.status.to_string());
+    }
+    let (x, y) = (
+        serde_json::from_str::<Value>(&a.body).ok(),
+        serde_json::from_str::<Value>(&b.body).ok(),
+    );
+    let (x, y) = match (x, y) {
+        (Some(x), Some(y)) => (x, y),
+        (None, None) => return,
+        (x, y) => {
+            let kind = |v: &Option<Value>| if v.is_some() { "JSON" } else { "not JSON" }.to_owned();
+            push("body", "", kind(&x), kind(&y));
+            return;
+        }
+    };
+    if let (Value::Array(xs), Value::Array(ys)) = (&x, &y)
+        && xs.len() != ys.len()
+    {
+        push(
+            "result count",
+            "",
+            xs.len().to_string(),
+            ys.len().to_string(),
+        );
+    }
+    let (sx, sy) = (shape(&x), shape(&y));
+    for pointer in sx.keys().chain(sy.keys()).collect::<BTreeSet<_>>() {
+        match (sx.get(pointer), sy.get(pointer)) {
+            (Some(_), None) => push("field presence", pointer, "present".into(), "absent".into()),
+            (None, Some(_)) => push("field presence", pointer, "absent".into(), "present".into()),
+            (Some(tx), Some(ty)) if tx != ty => {
+                let without_null = |t: &BTreeSet<&'static str>| {
+                    t.iter()
+                        .filter(|k| **k != "null")
+                        .copied()
+                        .collect::<BTreeSet<_>>()
+                };
+                let (nx, ny) = (without_null(tx), without_null(ty));
+                // `null` on one side where the other has a value, or null only on one side.
+                let aspect = if nx == ny || nx.is_empty() || ny.is_empty() {
+                    "nullability"
+                } else {
+                    "type"
+                };
+                push(aspect, pointer, join(tx), join(ty));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn join(types: &BTreeSet<&'static str>) -> String {
+    types.iter().copied().collect::<Vec<_>>().join(" or ")
+}
+
+/// Every position of a JSON value with the types seen there; array items collapse into `*`, so
+/// the accounts of an answer share one pattern.
+fn shape(value: &Value) -> BTreeMap<String, BTreeSet<&'static str>> {
+    fn walk(value: &Value, pointer: String, out: &mut BTreeMap<String, BTreeSet<&'static str>>) {
+        let kind = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        out.entry(pointer.clone()).or_default().insert(kind);
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    walk(item, format!("{pointer}/*"), out);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    walk(item, format!("{pointer}/{key}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(value, String::new(), &mut out);
+    out
+}
+
+/// The drift report for people, ending in `N passed, N failed` over the compared cases (a case
+/// passes when its answers do not differ).
+pub fn render(
+    left: &str,
+    right: &str,
+    results: &[CaseResult],
+    differences: &[Difference],
+) -> String {
+    let mut text = format!(
+        "comparing {} contract cases\n  A: {left}\n  B: {right}\n",
+        results.len()
+    );
+    for difference in differences {
+        let _ = writeln!(text, "differs: {difference}");
+    }
+    let differing: BTreeSet<&str> = differences.iter().map(|d| d.case.as_str()).collect();
+    let _ = writeln!(
+        text,
+        "\n{} difference(s)\n{} passed, {} failed",
+        differences.len(),
+        results.len() - differing.len(),
+        differing.len()
+    );
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::SentRequest;
+
+    fn exchange(status: u16, body: &str) -> Exchange {
+        Exchange {
+            request: SentRequest {
+                method: "POST".into(),
+                url: String::new(),
+                headers: Vec::new(),
+                body: String::new(),
+            },
+            status,
+            body: body.to_owned(),
+            findings: Vec::new(),
+            skipped: None,
+        }
+    }
+
+    fn differences(a: &Exchange, b: &Exchange) -> Vec<Difference> {
+        let mut out = Vec::new();
+        compare_exchange("c", 1, a, b, &mut out);
+        out
+    }
+
+    #[test]
+    fn reports_status_count_presence_type_and_nullability() {
+        let a = exchange(200, r#"[{"acid":null,"accountId":"1","loaStatus":"N"}]"#);
+        let b = exchange(
+            200,
+            r#"[{"acid":"X","accountId":1},{"acid":"Y","accountId":2}]"#,
+        );
+        let found: Vec<String> = differences(&a, &b)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "c (call 1): result count: A 1, B 2",
+                "c (call 1): type at /*/accountId: A string, B number",
+                "c (call 1): nullability at /*/acid: A null, B string",
+                "c (call 1): field presence at /*/loaStatus: A present, B absent",
+            ]
+        );
+    }
+
+    #[test]
+    fn the_same_shape_with_other_values_does_not_differ() {
+        let a = exchange(404, r#"{"code":404,"message":"No customer found."}"#);
+        let b = exchange(404, r#"{"code":404,"message":"something else"}"#);
+        assert_eq!(differences(&a, &b), vec![]);
+    }
+}

@@ -1,0 +1,108 @@
+//! The whole catalogue against the in-process mock in strict mode, and against the endpoint
+//! named by `CONTRACT_BASE_URL` (with `CONTRACT_CLIENT_ID` / `CONTRACT_CLIENT_SECRET`) when set.
+
+mod common;
+
+use std::time::Duration;
+
+use contract_tests::{
+    CatalogueOptions, Contract, Mode, Outcome, Runner, Summary, Target, catalogue,
+};
+use mock_server::{MockServer, NotFoundStyle};
+
+#[tokio::test]
+async fn the_mock_passes_every_case_in_strict_mode() {
+    let server = MockServer::builder()
+        .start()
+        .await
+        .expect("the mock starts");
+    let results = common::run_catalogue(&server.uri(), Mode::Strict).await;
+    assert_eq!(common::failed(&results), Vec::<&str>::new());
+    let summary = Summary::of(&results);
+    assert_eq!(summary.skipped, 0);
+    assert_eq!(summary.warnings, 0);
+    assert_eq!(
+        summary.passed,
+        catalogue::default_cases(&CatalogueOptions::default()).len()
+    );
+}
+
+#[tokio::test]
+async fn an_empty_list_for_no_customer_is_only_a_warning_in_tolerant_mode() {
+    let server = MockServer::builder()
+        .not_found(NotFoundStyle::Empty)
+        .start()
+        .await
+        .expect("the mock starts");
+    let tolerant = common::run_catalogue(&server.uri(), Mode::Tolerant).await;
+    assert_eq!(common::failed(&tolerant), Vec::<&str>::new());
+    assert!(Summary::of(&tolerant).warnings > 0);
+    let strict = common::run_catalogue(&server.uri(), Mode::Strict).await;
+    assert!(common::failed(&strict).contains(&"behaviour::no_customer_found_is_reported"));
+}
+
+#[tokio::test]
+async fn a_missing_reference_customer_is_skipped_in_tolerant_mode_and_fails_in_strict_mode() {
+    // The mock with an empty book and no generated data stands for a real endpoint that does
+    // not hold the portal's reference customer.
+    let book =
+        std::env::temp_dir().join(format!("contract-tests-empty-book-{}", std::process::id()));
+    std::fs::create_dir_all(book.join("accounts")).expect("a folder");
+    std::fs::write(book.join("accounts/empty.json"), "[]").expect("a file");
+    let server = MockServer::builder()
+        .fixtures_dir(&book)
+        .data(mock_server::DataMode::Fixtures)
+        .start()
+        .await
+        .expect("the mock starts");
+    let tolerant = common::run_catalogue(&server.uri(), Mode::Tolerant).await;
+    let skipped: Vec<&str> = tolerant
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Skipped { .. }))
+        .map(|r| r.name.as_str())
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            "auth::valid_credentials_are_accepted",
+            "schema::known_customer_answer_validates",
+            "behaviour::known_customer_is_found",
+            "behaviour::account_names_relate_to_the_query",
+        ]
+    );
+    assert_eq!(common::failed(&tolerant), Vec::<&str>::new());
+    let strict = common::run_catalogue(&server.uri(), Mode::Strict).await;
+    assert_eq!(common::failed(&strict).len(), 4);
+    let _ = std::fs::remove_dir_all(&book);
+}
+
+/// Against a real endpoint: `CONTRACT_BASE_URL`, `CONTRACT_CLIENT_ID`, `CONTRACT_CLIENT_SECRET`
+/// (and `CONTRACT_SP_ID`), in tolerant mode. Does nothing when `CONTRACT_BASE_URL` is not set.
+#[tokio::test]
+async fn the_endpoint_in_contract_base_url_passes_when_one_is_set() {
+    let Ok(base_url) = std::env::var("CONTRACT_BASE_URL") else {
+        return;
+    };
+    let contract = Contract::load().expect("the contract loads");
+    let target = Target {
+        base_url,
+        client_id: std::env::var("CONTRACT_CLIENT_ID").unwrap_or_default(),
+        client_secret: std::env::var("CONTRACT_CLIENT_SECRET").unwrap_or_default(),
+    };
+    let options = CatalogueOptions {
+        sp_id: std::env::var("CONTRACT_SP_ID")
+            .unwrap_or_else(|_| catalogue::DEFAULT_SP_ID.to_owned()),
+        ..CatalogueOptions::default()
+    };
+    let results = Runner::new(&contract, target, Mode::Tolerant, Duration::from_secs(30))
+        .expect("a client")
+        .run(&catalogue::default_cases(&options))
+        .await
+        .expect("the endpoint answers");
+    let info = contract_tests::report::RunInfo::new("CONTRACT_BASE_URL", Mode::Tolerant);
+    assert!(
+        Summary::of(&results).is_success(),
+        "{}",
+        contract_tests::report::human::render(&info, &results)
+    );
+}

@@ -1,0 +1,317 @@
+//! The `contract-tests` binary: exit codes 0, 1 and 2, the closing `N passed, N failed` line,
+//! reports on disk, secrets redacted, `validate`, `diff` and the help text.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use mock_server::{MockServer, NotFoundStyle};
+
+const SECRET: &str = "top-secret-4711";
+
+const ENV: [&str; 14] = [
+    "CONTRACT_BASE_URL",
+    "CONTRACT_CLIENT_ID",
+    "CONTRACT_CLIENT_SECRET",
+    "CONTRACT_SP_ID",
+    "CONTRACT_LOOKUPS",
+    "CONTRACT_JUNIT",
+    "CONTRACT_JSON",
+    "CONTRACT_ONLY",
+    "CONTRACT_STRICT",
+    "CONTRACT_GENERATIVE_CASES",
+    "CONTRACT_TIMEOUT_SECS",
+    "CONTRACT_DIFF_BASE_URLS",
+    "CONTRACT_DIFF_CLIENT_IDS",
+    "CONTRACT_DIFF_CLIENT_SECRETS",
+];
+
+/// Runs the binary with `args` and none of its variables from the test's environment.
+fn contract_tests(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_contract-tests"));
+    for var in ENV {
+        command.env_remove(var);
+    }
+    command.args(args).output().expect("the binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn last_line(output: &Output) -> String {
+    stdout(output).lines().last().unwrap_or_default().to_owned()
+}
+
+fn temp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("contract-tests-cli-{}-{name}", std::process::id()))
+}
+
+async fn mock() -> MockServer {
+    MockServer::builder()
+        .client("sp-10006", SECRET)
+        .start()
+        .await
+        .expect("the mock starts")
+}
+
+async fn run_binary(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        contract_tests(&args)
+    })
+    .await
+    .expect("the binary's thread")
+}
+
+fn run_args(base_url: &str, secret: &str, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = [
+        "run",
+        "--base-url",
+        base_url,
+        "--client-id",
+        "sp-10006",
+        "--client-secret",
+        secret,
+        "--generative-cases",
+        "4",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strict_run_against_the_mock_exits_0_and_writes_both_reports() {
+    let server = mock().await;
+    let (junit, json) = (temp("pass.xml"), temp("pass.json"));
+    let output = run_binary(run_args(
+        &server.uri(),
+        SECRET,
+        &[
+            "--strict",
+            "--junit",
+            &junit.display().to_string(),
+            "--json",
+            &json.display().to_string(),
+        ],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(last_line(&output), "24 passed, 0 failed, 0 skipped");
+    let junit = std::fs::read_to_string(&junit).expect("a JUnit file");
+    assert!(junit.contains(
+        r#"<testsuites name="contract-tests" tests="24" skipped="0" failures="0" errors="0">"#
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).expect("a JSON file")).expect("JSON");
+    assert_eq!(json["summary"]["passed"], 24);
+    assert_eq!(json["mode"], "strict");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_violated_contract_exits_1_and_never_shows_the_secret() {
+    let server = mock().await;
+    let lookups = temp("lookups.json");
+    std::fs::write(
+        &lookups,
+        r#"[{"request":{"accountName":"AT&T CLOUD TEST FOUNDRY","address":{"street":"","city":"PLANO","state":"TX","zipCode":"75075"}},
+             "expectAccountIds":["0000000000NOTTHERE"]}]"#,
+    )
+    .expect("a lookups file");
+    let (junit, json) = (temp("fail.xml"), temp("fail.json"));
+    let output = run_binary(run_args(
+        &server.uri(),
+        SECRET,
+        &[
+            "--only",
+            "lookups",
+            "--lookups",
+            &lookups.display().to_string(),
+            "--junit",
+            &junit.display().to_string(),
+            "--json",
+            &json.display().to_string(),
+        ],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(last_line(&output), "0 passed, 1 failed, 0 skipped");
+    let text = stdout(&output);
+    assert!(
+        text.contains("---- lookups::entry_0_is_found ----"),
+        "{text}"
+    );
+    assert!(text.contains("    client_secret: ***\n"), "{text}");
+    assert!(text.contains("expected accountId \"0000000000NOTTHERE\" among the results"));
+    for report in [
+        text,
+        std::fs::read_to_string(&junit).expect("JUnit"),
+        std::fs::read_to_string(&json).expect("JSON"),
+    ] {
+        assert!(!report.contains(SECRET), "the secret leaked: {report}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_credentials_fail_the_cases_that_need_them() {
+    let server = mock().await;
+    let output = run_binary(run_args(&server.uri(), "not-it", &["--only", "auth"])).await;
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(last_line(&output), "3 passed, 1 failed, 0 skipped");
+    assert!(stdout(&output).contains("case auth::valid_credentials_are_accepted ... FAILED"));
+}
+
+#[test]
+fn an_unreachable_endpoint_exits_2_and_says_so() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let args = run_args(&url, "x", &[]);
+    let output = contract_tests(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with(&format!(
+            "contract-tests: cannot reach {url}/api/v1/customerAccountLookup; is the endpoint running and the --base-url right?"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_usage_error_exits_2() {
+    let output = contract_tests(&["run", "--client-id", "a", "--client-secret", "b"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = contract_tests(&[
+        "run",
+        "--base-url",
+        "http://127.0.0.1:9",
+        "--client-id",
+        "a",
+        "--client-secret",
+        "b",
+        "--only",
+        "nonsense",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown tag 'nonsense'"));
+}
+
+#[test]
+fn validate_prints_every_violation_and_exits_1() {
+    let body = temp("body.json");
+    std::fs::write(&body, r#"{"code":"400","message":"Bad Request"}"#).expect("a body");
+    let path = body.display().to_string();
+    let output = contract_tests(&["validate", "--schema", "error", &path]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stdout(&output),
+        format!(
+            "{path}: (root): \"description\" is a required property (rule /required)\n\
+             {path}: (root): \"traceId\" is a required property (rule /required)\n\
+             {path}: (root): \"transactionId\" is a required property (rule /required)\n\
+             {path}: /code: \"400\" is not of type \"integer\" (rule /properties/code/type)\n\
+             4 violations\n"
+        )
+    );
+}
+
+#[test]
+fn validate_accepts_a_valid_body_and_exits_0() {
+    let body = temp("ok.json");
+    std::fs::write(&body, "[]").expect("a body");
+    let output = contract_tests(&[
+        "validate",
+        "--schema",
+        "lookup-response",
+        &body.display().to_string(),
+    ]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(stdout(&output).ends_with("valid against lookup-response\n"));
+    let missing = contract_tests(&["validate", "--schema", "account", "/nonexistent/body.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_reports_where_two_endpoints_answer_differently() {
+    let a = mock().await;
+    let b = MockServer::builder()
+        .client("sp-10006", SECRET)
+        .not_found(NotFoundStyle::Empty)
+        .start()
+        .await
+        .expect("the mock starts");
+    let args: Vec<String> = [
+        "diff",
+        "--base-url",
+        &a.uri(),
+        "--base-url",
+        &b.uri(),
+        "--client-id",
+        "sp-10006",
+        "--client-secret",
+        SECRET,
+        "--only",
+        "behaviour",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let output = run_binary(args).await;
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "differs: behaviour::no_customer_found_is_reported (call 1): status: A 404, B 200\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("differs: behaviour::no_customer_found_is_reported (call 1): type at (root): A object, B array\n"), "{text}");
+    assert_eq!(last_line(&output), "4 passed, 1 failed");
+
+    let same: Vec<String> = [
+        "diff",
+        "--base-url",
+        &a.uri(),
+        "--base-url",
+        &a.uri(),
+        "--client-id",
+        "sp-10006",
+        "--client-secret",
+        SECRET,
+        "--generative-cases",
+        "4",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    let output = run_binary(same).await;
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+}
+
+#[test]
+fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
+    for (command, vars) in [("run", &ENV[..11]), ("diff", &ENV[3..])] {
+        let output = contract_tests(&[command, "--help"]);
+        let help = stdout(&output);
+        for var in vars {
+            if *command == *"diff" && ["CONTRACT_JUNIT", "CONTRACT_STRICT"].contains(var) {
+                continue;
+            }
+            assert!(
+                help.contains(&format!("[env: {var}")),
+                "{command} --help lacks {var}:\n{help}"
+            );
+        }
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_contract-tests"))
+        .args(["run", "--help"])
+        .env("CONTRACT_CLIENT_SECRET", SECRET)
+        .output()
+        .expect("the binary runs");
+    assert!(!stdout(&output).contains(SECRET));
+}

@@ -1,0 +1,55 @@
+//! Shared by the integration tests: servers on 127.0.0.1:0 and a strict run of the catalogue.
+
+#![allow(dead_code)] // each test file uses a part
+
+use std::time::Duration;
+
+use axum::Router;
+use contract_tests::{CaseResult, CatalogueOptions, Contract, Mode, Runner, Target, catalogue};
+use tokio::net::TcpListener;
+
+/// The demo credentials of the mock.
+pub const CLIENT_ID: &str = "demo-client";
+/// The demo secret of the mock (public).
+pub const CLIENT_SECRET: &str = "demo-secret";
+
+/// Serves `app` on a free port of 127.0.0.1 until the test ends; returns the base URL.
+pub async fn serve(app: Router) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    format!("http://{addr}")
+}
+
+/// The demo target at `base_url`.
+pub fn target(base_url: &str) -> Target {
+    Target {
+        base_url: base_url.to_owned(),
+        client_id: CLIENT_ID.to_owned(),
+        client_secret: CLIENT_SECRET.to_owned(),
+    }
+}
+
+/// Runs the default catalogue (8 generative requests of each kind) against `base_url`.
+pub async fn run_catalogue(base_url: &str, mode: Mode) -> Vec<CaseResult> {
+    let contract = Contract::load().expect("the contract loads");
+    let options = CatalogueOptions {
+        generative_cases: 8,
+        ..CatalogueOptions::default()
+    };
+    let cases = catalogue::default_cases(&options);
+    Runner::new(&contract, target(base_url), mode, Duration::from_secs(10))
+        .expect("a client")
+        .run(&cases)
+        .await
+        .expect("the endpoint answers")
+}
+
+/// The names of the failed cases.
+pub fn failed(results: &[CaseResult]) -> Vec<&str> {
+    results
+        .iter()
+        .filter(|r| r.outcome == contract_tests::Outcome::Failed)
+        .map(|r| r.name.as_str())
+        .collect()
+}
