@@ -15,17 +15,29 @@ const BODY: &str = r#"[{"accountAddress":{"city":"TEST","country":"US","state":"
 
 async fn lookup(headers: HeaderMap) -> impl IntoResponse {
     let authorized = headers.get("client_id").is_some_and(|v| v == "demo-client")
-        && headers.get("client_secret").is_some_and(|v| v == "demo-secret");
+        && headers
+            .get("client_secret")
+            .is_some_and(|v| v == "demo-secret");
     if authorized {
-        (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], BODY)
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            BODY,
+        )
     } else {
-        (StatusCode::UNAUTHORIZED, [(header::CONTENT_TYPE, "application/json")], "{}")
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::CONTENT_TYPE, "application/json")],
+            "{}",
+        )
     }
 }
 
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
-    let address = std::env::args().nth(1).unwrap_or_else(|| "127.0.0.1:8090".to_owned());
+    let address = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "127.0.0.1:8090".to_owned());
     let listener = tokio::net::TcpListener::bind(&address).await?;
     println!("baseline listening on http://{}", listener.local_addr()?);
     let app = Router::new().route("/api/v1/customerAccountLookup", post(lookup));

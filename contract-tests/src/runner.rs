@@ -89,6 +89,8 @@ impl<'a> Runner<'a> {
         mode: Mode,
         timeout: Duration,
     ) -> Result<Self, RunError> {
+        // HTTPS goes through rustls with the ring provider; installing it twice is harmless.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .build()
