@@ -19,6 +19,8 @@ async fn every_kind_of_answer_of_the_mock_passes_the_strict_contract() {
         .await
         .expect("the mock starts");
     let contract = Contract::load().expect("the contract loads");
+    // reqwest's rustls is built without a default crypto provider in this workspace.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     let valid = [
         ("client_id", "demo-client"),

@@ -204,6 +204,8 @@ async fn the_mock_answers_each_request_example_with_the_response_example_of_the_
     let requests = examples(&operation["requestBody"]["content"]["application/json"]);
     let responses = examples(&operation["responses"]["200"]["content"]["application/json"]);
     assert!(!requests.is_empty());
+    // reqwest's rustls is built without a default crypto provider in this workspace.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::Client::new();
     for (name, request) in requests {
         let expected = &responses

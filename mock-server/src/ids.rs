@@ -1,9 +1,7 @@
 //! The caller's tracing ids: `x-trace-id` (required) and `x-transaction-id` (optional), echoed
 //! on every response and carried into error bodies and log lines.
 
-use axum::extract::Request;
-use axum::http::HeaderMap;
-use axum::middleware::Next;
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
 /// The header naming the whole Ordering flow a call belongs to.
@@ -35,17 +33,35 @@ impl RequestIds {
     }
 }
 
-/// Middleware: copies `x-trace-id` and `x-transaction-id` from the request to the response.
-pub async fn echo(request: Request, next: Next) -> Response {
-    let trace = request.headers().get(TRACE_ID).cloned();
-    let transaction = request.headers().get(TRANSACTION_ID).cloned();
-    let mut response = next.run(request).await;
-    let headers = response.headers_mut();
-    if let Some(value) = trace {
-        headers.insert(TRACE_ID, value);
+/// The id headers of a request, to copy onto its response.
+#[derive(Debug, Clone, Default)]
+pub struct EchoedIds {
+    trace: Option<HeaderValue>,
+    transaction: Option<HeaderValue>,
+}
+
+impl EchoedIds {
+    /// Takes the ids from the request's headers.
+    pub fn of(headers: &HeaderMap) -> Self {
+        EchoedIds {
+            trace: headers.get(TRACE_ID).cloned(),
+            transaction: headers.get(TRANSACTION_ID).cloned(),
+        }
     }
-    if let Some(value) = transaction {
-        headers.insert(TRANSACTION_ID, value);
+
+    /// The `x-trace-id`, if sent.
+    pub fn trace_id(&self) -> Option<&HeaderValue> {
+        self.trace.as_ref()
     }
-    response
+
+    /// Copies the ids onto the response.
+    pub fn apply(&self, response: &mut Response) {
+        let headers = response.headers_mut();
+        if let Some(value) = &self.trace {
+            headers.insert(TRACE_ID, value.clone());
+        }
+        if let Some(value) = &self.transaction {
+            headers.insert(TRANSACTION_ID, value.clone());
+        }
+    }
 }

@@ -5,19 +5,16 @@
 //! `x-admin-token` never reach it.
 
 use std::collections::VecDeque;
-use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, SystemTime};
 
-use axum::extract::{Request, State};
-use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::body::Bytes;
+use axum::http::{HeaderMap, HeaderValue, Method, Uri};
 use serde::{Deserialize, Serialize};
 
 use crate::lookup::Answered;
-use crate::state::AppState;
+use crate::scenario::select::Source;
 
 /// Headers whose values are replaced by `***`.
 const REDACTED: [&str; 3] = ["client_secret", "authorization", "x-admin-token"];
@@ -70,11 +67,75 @@ pub struct Filter {
     pub limit: Option<usize>,
 }
 
+/// What the journal holds per request: cheap to capture on the hot path (shared buffers, no
+/// formatting), turned into an [`Entry`] only when listed.
+#[derive(Debug, Clone)]
+struct Record {
+    id: u64,
+    time: SystemTime,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    client_id: Option<String>,
+    scenario: Option<String>,
+    scenario_source: Option<Source>,
+    source: Option<String>,
+    status: u16,
+    latency: Duration,
+}
+
+impl Record {
+    fn trace_id(&self) -> Option<&[u8]> {
+        self.headers
+            .get(crate::ids::TRACE_ID)
+            .map(HeaderValue::as_bytes)
+    }
+
+    fn to_entry(&self) -> Entry {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        Entry {
+            id: self.id,
+            time: humantime::format_rfc3339_millis(self.time).to_string(),
+            method: self.method.to_string(),
+            path: self
+                .uri
+                .path_and_query()
+                .map_or_else(|| self.uri.path().to_owned(), |p| p.as_str().to_owned()),
+            headers: self
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str().to_owned(), text(value.as_bytes())))
+                .collect(),
+            body: self
+                .body
+                .as_ref()
+                .map(|body| text(body).chars().take(MAX_BODY_CHARS).collect()),
+            client_id: self.client_id.clone(),
+            trace_id: self.trace_id().map(text),
+            scenario: self.scenario.clone(),
+            scenario_source: self.scenario_source.map(|s| s.as_str().to_owned()),
+            source: self.source.clone(),
+            status: self.status,
+            latency_ms: (self.latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
+        }
+    }
+
+    fn passes(&self, filter: &Filter) -> bool {
+        filter
+            .trace_id
+            .as_ref()
+            .is_none_or(|trace| self.trace_id() == Some(trace.as_bytes()))
+            && (filter.client_id.is_none() || self.client_id == filter.client_id)
+            && filter.status.is_none_or(|status| self.status == status)
+    }
+}
+
 /// The bounded journal.
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
-    entries: Mutex<VecDeque<Entry>>,
+    records: Mutex<VecDeque<Record>>,
     next_id: AtomicU64,
 }
 
@@ -83,7 +144,7 @@ impl Journal {
     pub fn new(capacity: usize) -> Self {
         Journal {
             capacity,
-            entries: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            records: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
             next_id: AtomicU64::new(1),
         }
     }
@@ -93,42 +154,47 @@ impl Journal {
         self.capacity
     }
 
-    fn entries(&self) -> std::sync::MutexGuard<'_, VecDeque<Entry>> {
-        // Entries are plain data; a panic elsewhere cannot leave them half-written.
-        self.entries
+    fn records(&self) -> std::sync::MutexGuard<'_, VecDeque<Record>> {
+        // Records are plain data; a panic elsewhere cannot leave them half-written.
+        self.records
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Stores an entry, dropping the oldest when full.
-    pub fn record(&self, mut entry: Entry) {
+    /// Stores a record, dropping the oldest when full. The lock is held only to move it in.
+    fn record(&self, mut record: Record) {
         if self.capacity == 0 {
             return;
         }
-        entry.id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let mut entries = self.entries();
-        if entries.len() == self.capacity {
-            entries.pop_front();
-        }
-        entries.push_back(entry);
+        record.id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let evicted = {
+            let mut records = self.records();
+            let evicted = (records.len() == self.capacity)
+                .then(|| records.pop_front())
+                .flatten();
+            records.push_back(record);
+            evicted
+        };
+        // Freed outside the lock.
+        drop(evicted);
     }
 
     /// The entries that pass `filter`, newest first.
     pub fn list(&self, filter: &Filter) -> Vec<Entry> {
-        self.entries()
+        let matching: Vec<Record> = self
+            .records()
             .iter()
             .rev()
-            .filter(|e| filter.trace_id.is_none() || e.trace_id == filter.trace_id)
-            .filter(|e| filter.client_id.is_none() || e.client_id == filter.client_id)
-            .filter(|e| filter.status.is_none_or(|status| e.status == status))
+            .filter(|record| record.passes(filter))
             .take(filter.limit.unwrap_or(usize::MAX))
             .cloned()
-            .collect()
+            .collect();
+        matching.iter().map(Record::to_entry).collect()
     }
 
     /// The number of entries held.
     pub fn len(&self) -> usize {
-        self.entries().len()
+        self.records().len()
     }
 
     /// Whether it holds none.
@@ -138,85 +204,100 @@ impl Journal {
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.entries().clear();
+        self.records().clear();
     }
 }
 
-/// Middleware: journals every request outside `/__admin`.
-pub async fn record(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    if state.journal.capacity() == 0 || request.uri().path().starts_with("/__admin") {
-        return next.run(request).await;
-    }
-    let started = Instant::now();
-    let time = humantime::format_rfc3339_millis(SystemTime::now()).to_string();
-    let method = request.method().to_string();
-    let path = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_owned(),
-        |p| p.as_str().to_owned(),
-    );
-    let headers = redacted(request.headers());
-    let trace_id = request
-        .headers()
-        .get(crate::ids::TRACE_ID)
-        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
-    let response = next.run(request).await;
-    let answered = response.extensions().get::<Answered>();
-    let body = answered.and_then(|a| a.body.as_ref()).map(|body| {
-        let text = String::from_utf8_lossy(body);
-        text.chars().take(MAX_BODY_CHARS).collect()
-    });
-    let known = |value: &str| (value != "-").then(|| value.to_owned());
-    state.journal.record(Entry {
-        id: 0,
-        time,
-        method,
-        path,
-        headers,
-        body,
-        client_id: answered.and_then(|a| known(&a.client_id)),
-        trace_id,
-        scenario: answered.and_then(|a| a.scenario.clone()),
-        scenario_source: answered.and_then(|a| a.scenario_source.map(|s| s.as_str().to_owned())),
-        source: answered.and_then(|a| known(&a.source)),
-        status: response.status().as_u16(),
-        latency_ms: (started.elapsed().as_secs_f64() * 1_000_000.0).round() / 1000.0,
-    });
-    response
+/// A request seen by the journal, waiting for its answer.
+#[derive(Debug)]
+pub struct Pending {
+    time: SystemTime,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
 }
 
-fn redacted(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(name, value)| {
-            let value = if REDACTED.contains(&name.as_str()) {
-                "***".to_owned()
-            } else {
-                String::from_utf8_lossy(value.as_bytes()).into_owned()
-            };
-            (name.as_str().to_owned(), value)
+impl Journal {
+    /// Captures what the journal keeps of a request; `None` when the journal is off or the
+    /// request is for the admin API.
+    pub fn capture(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<Pending> {
+        if self.capacity == 0 || uri.path().starts_with("/__admin") {
+            return None;
+        }
+        Some(Pending {
+            time: SystemTime::now(),
+            method: method.clone(),
+            uri: uri.clone(),
+            headers: redacted(headers),
         })
-        .collect()
+    }
+
+    /// Stores a captured request with its answer.
+    pub fn finish(
+        &self,
+        pending: Pending,
+        answered: Option<Answered>,
+        status: u16,
+        latency: Duration,
+    ) {
+        let (client_id, scenario, scenario_source, source, body) = match answered {
+            Some(a) => (
+                a.client_id,
+                a.scenario,
+                a.scenario_source,
+                (!a.source.is_empty()).then(|| a.source.into_owned()),
+                a.body,
+            ),
+            None => (None, None, None, None, None),
+        };
+        self.record(Record {
+            id: 0,
+            time: pending.time,
+            method: pending.method,
+            uri: pending.uri,
+            headers: pending.headers,
+            body,
+            client_id,
+            scenario,
+            scenario_source,
+            source,
+            status,
+            latency,
+        });
+    }
+}
+
+/// The request's headers with every secret replaced before anything is stored.
+fn redacted(headers: &HeaderMap) -> HeaderMap {
+    let mut kept = headers.clone();
+    for name in REDACTED {
+        if let Some(value) = kept.get_mut(name) {
+            *value = HeaderValue::from_static("***");
+        }
+    }
+    kept
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(trace: &str, status: u16) -> Entry {
-        Entry {
+    fn entry(trace: &str, status: u16) -> Record {
+        let mut headers = HeaderMap::new();
+        headers.insert(crate::ids::TRACE_ID, trace.parse().expect("a header value"));
+        Record {
             id: 0,
-            time: String::new(),
-            method: "POST".into(),
-            path: "/".into(),
-            headers: vec![],
+            time: SystemTime::now(),
+            method: Method::POST,
+            uri: Uri::from_static("/"),
+            headers,
             body: None,
             client_id: None,
-            trace_id: Some(trace.into()),
             scenario: None,
             scenario_source: None,
             source: None,
             status,
-            latency_ms: 0.0,
+            latency: Duration::ZERO,
         }
     }
 
@@ -253,8 +334,8 @@ mod tests {
         headers.insert("x-admin-token", "t0ken".parse().expect("value"));
         headers.insert("client_id", "sp".parse().expect("value"));
         let kept = redacted(&headers);
-        assert!(kept.contains(&("client_secret".into(), "***".into())));
-        assert!(kept.contains(&("x-admin-token".into(), "***".into())));
-        assert!(kept.contains(&("client_id".into(), "sp".into())));
+        assert_eq!(kept["client_secret"], "***");
+        assert_eq!(kept["x-admin-token"], "***");
+        assert_eq!(kept["client_id"], "sp");
     }
 }

@@ -31,6 +31,7 @@ pub mod ids;
 pub mod journal;
 pub mod logging;
 pub mod lookup;
+pub mod observe;
 pub mod ratelimit;
 pub mod request;
 pub mod respond;

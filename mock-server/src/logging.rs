@@ -3,15 +3,12 @@
 //! secret.
 
 use std::io::IsTerminal;
-use std::time::Instant;
+use std::time::Duration;
 
-use axum::extract::Request;
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::http::{HeaderValue, Method, StatusCode};
 use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
-use crate::ids::TRACE_ID;
 use crate::lookup::Answered;
 
 /// Why logging could not be set up.
@@ -48,27 +45,28 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), LogFilterError> {
     Ok(())
 }
 
-/// Middleware: one log line per request.
-pub async fn log_request(request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let trace_id = request
-        .headers()
-        .get(TRACE_ID)
-        .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned());
-    let response = next.run(request).await;
-    let answered = response.extensions().get::<Answered>();
+/// The log line of one request.
+pub fn request_line(
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+    latency: Duration,
+    trace_id: Option<&HeaderValue>,
+    answered: Option<&Answered>,
+) {
+    if !tracing::enabled!(tracing::Level::INFO) {
+        return;
+    }
+    let trace_id = trace_id.map(|value| String::from_utf8_lossy(value.as_bytes()));
     tracing::info!(
         method = %method,
         path,
-        status = response.status().as_u16(),
-        latency_ms = format_args!("{:.3}", started.elapsed().as_secs_f64() * 1000.0),
+        status = status.as_u16(),
+        latency_ms = format_args!("{:.3}", latency.as_secs_f64() * 1000.0),
         trace_id = trace_id.as_deref().unwrap_or("-"),
-        client_id = answered.map_or("-", |a| a.client_id.as_str()),
-        source = answered.map_or("-", |a| a.source.as_str()),
+        client_id = answered.and_then(|a| a.client_id.as_deref()).unwrap_or("-"),
+        source = answered.map_or("-", |a| a.source.as_ref()),
         scenario = answered.and_then(|a| a.scenario.as_deref()).unwrap_or("-"),
         "request"
     );
-    response
 }

@@ -5,6 +5,7 @@
 //! (the book, the generator, or both; reshaped by a scenario) → respond (late, dripping or cut
 //! short by a fault scenario).
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -27,10 +28,11 @@ use crate::{account::Account, fault, respond, validate};
 /// Who asked and what answered, attached to the response for the request log and the journal.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answered {
-    /// The authenticated client id, `-` before authentication.
-    pub client_id: String,
-    /// `book`, `generated`, `scenario`, `none` (an empty answer), `canned:<name>`, or `-`.
-    pub source: String,
+    /// The authenticated client id, once authenticated.
+    pub client_id: Option<String>,
+    /// `book`, `generated`, `scenario`, `none` (an empty answer), `canned:<name>`; empty when
+    /// nothing answered.
+    pub source: Cow<'static, str>,
     /// The scenario applied, if any.
     pub scenario: Option<String>,
     /// How the scenario was chosen.
@@ -43,11 +45,7 @@ pub struct Answered {
 pub async fn lookup(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let connection = parts.extensions.get::<Arc<Connection>>().cloned();
-    let mut answered = Answered {
-        client_id: "-".to_owned(),
-        source: "-".to_owned(),
-        ..Answered::default()
-    };
+    let mut answered = Answered::default();
     let result = answer(&state, &parts.headers, body, connection, &mut answered).await;
     let mut response = match result {
         Ok(response) => response,
@@ -66,7 +64,7 @@ async fn answer(
 ) -> Result<Response, ApiError> {
     let fixtures = state.fixtures.load_full();
     let client = state.credentials.verify(headers)?;
-    answered.client_id.clone_from(&client.id);
+    answered.client_id = Some(client.id.clone());
     state.rate_limits.admit(&client.id)?;
 
     // The body is read before the header checks so a body marker can choose the scenario; a
@@ -94,7 +92,7 @@ async fn answer(
     match behaviour {
         Some(Behaviour::Error(error)) => return Err(scenario_error(error)),
         Some(Behaviour::Fault(f)) if fault::is_immediate(f) => {
-            answered.source = "scenario".to_owned();
+            answered.source = Cow::Borrowed("scenario");
             return fault::immediate(f, connection.as_ref());
         }
         _ => {}
@@ -118,7 +116,7 @@ async fn answer(
     let response = if let Some(canned) = canned {
         let status =
             StatusCode::from_u16(canned.example.response.status).map_err(|_| ApiError::Internal)?;
-        answered.source = format!("canned:{}", canned.name);
+        answered.source = Cow::Owned(format!("canned:{}", canned.name));
         respond::json(status, canned.body.clone())
     } else {
         let request = validate::body(&state.schemas, value, state.settings.require_sp_id)?;
@@ -127,7 +125,7 @@ async fn answer(
             Some(shape) => shaped_accounts(state, &fixtures, &query, shape)?,
             None => usual_accounts(state, &fixtures, &query)?,
         };
-        answered.source = source.to_owned();
+        answered.source = Cow::Borrowed(source);
         respond::json(StatusCode::OK, body)
     };
     Ok(match behaviour {

@@ -14,7 +14,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use crate::error::ApiError;
 use crate::ids::RequestIds;
 use crate::state::AppState;
-use crate::{admin, ids, journal, logging, lookup, respond};
+use crate::{admin, lookup, observe, respond};
 
 /// The path of the lookup below a base path.
 pub const LOOKUP_PATH: &str = "/customerAccountLookup";
@@ -32,11 +32,9 @@ pub fn router(state: Arc<AppState>) -> Router {
         .nest("/__admin", admin::router(Arc::clone(&state)))
         .fallback(unknown_path)
         .with_state(Arc::clone(&state))
-        // Innermost first: a panic still gets the echoed ids, a journal entry and a log line.
+        // Inside the bookkeeping: a panic still gets the echoed ids, a journal entry and a log line.
         .layer(CatchPanicLayer::custom(panic_response))
-        .layer(middleware::from_fn(ids::echo))
-        .layer(middleware::from_fn_with_state(state, journal::record))
-        .layer(middleware::from_fn(logging::log_request))
+        .layer(middleware::from_fn_with_state(state, observe::observe))
 }
 
 async fn unknown_path(headers: HeaderMap) -> Response {

@@ -268,7 +268,11 @@ fn compile_one(
     value: &Value,
     registry: Option<&Registry<'_>>,
 ) -> Result<Validator, SchemaError> {
-    let mut options = jsonschema::options().offline().with_base_uri(BASE_URI);
+    // The schemas' patterns are plain (no look-around), so the faster linear-time engine does.
+    let mut options = jsonschema::options()
+        .offline()
+        .with_base_uri(BASE_URI)
+        .with_pattern_options(jsonschema::PatternOptions::regex());
     if let Some(registry) = registry {
         options = options.with_registry(registry);
     }

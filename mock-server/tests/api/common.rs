@@ -175,3 +175,15 @@ pub fn accounts(answer: &Answer) -> Vec<Value> {
 pub fn field_values(accounts: &[Value], key: &str) -> Vec<Value> {
     accounts.iter().map(|a| a[key].clone()).collect()
 }
+
+/// An HTTP client for tests over a socket. The workspace builds reqwest's rustls without a
+/// default crypto provider, so the ring provider is installed first (a second time is a no-op).
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+/// [`http_client_builder`], built.
+pub fn http_client() -> reqwest::Client {
+    http_client_builder().build().expect("a client")
+}

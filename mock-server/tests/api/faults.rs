@@ -17,7 +17,7 @@ async fn server() -> MockServer {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::new()
+    crate::common::http_client()
 }
 
 fn lookup(
@@ -166,7 +166,7 @@ async fn slow_answers_after_its_delay() {
 #[tokio::test]
 async fn timeout_outlasts_a_client_timeout() {
     let server = server().await;
-    let client = reqwest::Client::builder()
+    let client = crate::common::http_client_builder()
         .timeout(Duration::from_millis(500))
         .build()
         .expect("a client");

@@ -15,7 +15,7 @@ async fn a_started_server_answers_over_http_and_stops_on_shutdown() {
     assert!(server.uri().starts_with("http://127.0.0.1:"));
     assert_ne!(server.address().port(), 0);
 
-    let client = reqwest::Client::new();
+    let client = crate::common::http_client();
     let response = client
         .post(server.lookup_url())
         .header("client_id", "sp-10006")

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Load benchmark: the mock against a bare axum baseline on the same machine, in the same run.
+#
+#   bench/load.sh [--duration SECONDS] [--connections N] [--soak]
+#
+# Prints req/s, p50 and p99 latency for the baseline, the mock answering from the fixture book
+# and the mock answering generated accounts (journal on in both), with the ratios to the
+# baseline; the cold start to the first 200; and with --soak, RSS before and after two runs of
+# 1,000,000 requests. Needs wrk (installed with apt-get when missing and running as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION=10
+CONNECTIONS=50
+SOAK=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) DURATION="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --soak) SOAK=1; shift ;;
+    *) echo "usage: bench/load.sh [--duration SECONDS] [--connections N] [--soak]" >&2; exit 2 ;;
+  esac
+done
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+  else
+    echo "bench/load.sh needs wrk (e.g. apt-get install wrk)" >&2
+    exit 2
+  fi
+fi
+
+cargo build --release --quiet -p mock-server -p bench
+MOCK=target/release/mock-server
+BASELINE=target/release/baseline
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_ready() { # url
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null "$1" && return 0
+    sleep 0.05
+  done
+  echo "server at $1 did not start" >&2; exit 1
+}
+
+start() { # name, command...
+  local port; port=$(free_port)
+  local name=$1; shift
+  "$@" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+  PIDS+=($!)
+  eval "${name}_PID=$!"
+  eval "${name}_URL=http://127.0.0.1:$port"
+  wait_ready "http://127.0.0.1:$port/__admin/health"
+}
+
+start_baseline() {
+  local port; port=$(free_port)
+  "$BASELINE" "127.0.0.1:$port" >/dev/null 2>&1 &
+  PIDS+=($!)
+  BASELINE_URL="http://127.0.0.1:$port"
+  for _ in $(seq 1 200); do
+    curl -s -o /dev/null -X POST "$BASELINE_URL/api/v1/customerAccountLookup" && break
+    sleep 0.05
+  done
+}
+
+GENERATED_BODY='{"spId":"10006","accountName":"Blue Bonnet Bakery","address":{"street":"Elm","city":"Austin","state":"TX","zipCode":"78701"}}'
+
+# load NAME URL [BODY] -> sets NAME_RPS NAME_P50 NAME_P99
+load() {
+  local name=$1 url=$2 body=${3:-}
+  local out
+  out=$(LOOKUP_BODY="$body" wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency -s bench/lookup.lua \
+        "$url/api/v1/customerAccountLookup" 2>&1)
+  local rps p50 p99 bad
+  rps=$(awk '/^Requests\/sec:/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  bad=$(awk -F': ' '/^non-200 answers:/ {print $2}' <<<"$out")
+  eval "${name}_RPS=$rps ${name}_P50=$p50 ${name}_P99=$p99 ${name}_BAD=$bad"
+}
+
+to_ms() { # wrk latency (e.g. 512.00us, 1.20ms, 1.01s) -> milliseconds
+  awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) n/=1000; else if (v ~ /ms$/) n=n; else if (v ~ /s$/) n*=1000; printf "%.3f", n }'
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -r)"
+echo "load: wrk, 1 thread, $CONNECTIONS connections, ${DURATION}s per run, on the same cores as the server"
+echo
+
+start_baseline
+start FIXTURES "$MOCK" --data fixtures
+start GENERATED "$MOCK" --data generated
+
+load BASE "$BASELINE_URL"
+load FIX "$FIXTURES_URL"
+load GEN "$GENERATED_URL" "$GENERATED_BODY"
+
+printf "%-28s %12s %10s %10s %10s %12s %10s\n" "server" "req/s" "p50 ms" "p99 ms" "non-200" "throughput" "p50"
+row() { # label rps p50 p99 bad
+  local r50; r50=$(to_ms "$3")
+  printf "%-28s %12.0f %10s %10s %10s %11.0f%% %9.2fx\n" "$1" "$2" "$r50" "$(to_ms "$4")" "$5" \
+    "$(awk -v a="$2" -v b="$BASE_RPS" 'BEGIN {print 100*a/b}')" \
+    "$(awk -v a="$r50" -v b="$(to_ms "$BASE_P50")" 'BEGIN {print a/b}')"
+}
+row "baseline (bare axum)" "$BASE_RPS" "$BASE_P50" "$BASE_P99" "$BASE_BAD"
+row "mock, fixtures, journal on" "$FIX_RPS" "$FIX_P50" "$FIX_P99" "$FIX_BAD"
+row "mock, generated, journal on" "$GEN_RPS" "$GEN_P50" "$GEN_P99" "$GEN_BAD"
+echo "(throughput and p50 are ratios to the baseline; targets: fixtures >= 80%, generated >= 70%, p50 <= 1.3x)"
+echo
+
+# Cold start: from exec to the first 200 of the lookup, median of 5.
+starts=()
+for _ in 1 2 3 4 5; do
+  port=$(free_port)
+  t0=$(date +%s%N)
+  "$MOCK" --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+  pid=$!
+  until curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/api/v1/customerAccountLookup" \
+        -H 'client_id: demo-client' -H 'client_secret: demo-secret' -H 'content-type: application/json' \
+        -H 'x-trace-id: cold' -d "$GENERATED_BODY" 2>/dev/null | grep -q 200; do
+    sleep 0.002
+  done
+  t1=$(date +%s%N)
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  starts+=($(( (t1 - t0) / 1000000 )))
+done
+sorted=$(printf "%s\n" "${starts[@]}" | sort -n | tr '\n' ' ')
+echo "cold start to first 200 (ms, 5 runs sorted): $sorted(median $(printf "%s\n" "${starts[@]}" | sort -n | sed -n 3p) ms; target < 100 ms)"
+
+if [ "$SOAK" = 1 ]; then
+  echo
+  rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+  echo "soak: 2 x 1,000,000 requests against the mock (fixtures, journal on, size 1000)"
+  before=$(rss "$FIXTURES_PID")
+  for run in 1 2; do
+    out=$(MAX_REQUESTS=1000000 wrk -t1 -c"$CONNECTIONS" -d600s -s bench/lookup.lua \
+          "$FIXTURES_URL/api/v1/customerAccountLookup" 2>&1)
+    total=$(awk '/requests in/ {print $1}' <<<"$out")
+    bad=$(awk -F': ' '/^non-200 answers:/ {print $2}' <<<"$out")
+    sockets=$(awk -F': ' '/^socket errors:/ {print $2}' <<<"$out")
+    echo "run $run: $total requests, $bad non-200, $sockets socket errors, RSS $(rss "$FIXTURES_PID") KiB"
+  done
+  echo "RSS before: $before KiB, after: $(rss "$FIXTURES_PID") KiB (target < 30 MB, flat across runs)"
+  journal=$(curl -s "$FIXTURES_URL/__admin/requests?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["capacity"])')
+  echo "journal capacity: $journal entries (bounded)"
+fi
