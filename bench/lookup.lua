@@ -11,21 +11,7 @@ if body == nil or body == "" then
 end
 wrk.body = body
 
--- Count answers that are not 200, and stop a thread after MAX_REQUESTS (for the soak run).
-local max = tonumber(os.getenv("MAX_REQUESTS") or "0")
-local sent = 0
-local unexpected = 0
-
-function response(status, headers, body)
-  sent = sent + 1
-  if status ~= 200 then
-    unexpected = unexpected + 1
-  end
-  if max > 0 and sent >= max then
-    wrk.thread:stop()
-  end
-end
-
+-- wrk counts the answers that are not 2xx or 3xx itself (summary.errors.status).
 function done(summary, latency, requests)
   io.write(string.format("non-200 answers: %d\n", summary.errors.status))
   io.write(string.format("socket errors: %d\n", summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))

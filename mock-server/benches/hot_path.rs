@@ -4,9 +4,12 @@
 use std::hint::black_box;
 
 use alliance_schemas::Schemas;
+use axum::http::{HeaderMap, HeaderValue};
 use criterion::{Criterion, criterion_group, criterion_main};
-use mock_server::config::Config;
-use mock_server::fixtures::{FixtureSource, Fixtures, response_body};
+use mock_server::account::Account;
+use mock_server::auth::Credentials;
+use mock_server::config::{Client, Config};
+use mock_server::fixtures::{AccountBook, FixtureSource, Fixtures, response_body};
 use mock_server::generate::Generator;
 use mock_server::request::{LookupRequest, RequestAddress};
 use mock_server::search::Query;
@@ -53,6 +56,41 @@ fn search(c: &mut Criterion) {
     });
 }
 
+fn credentials(c: &mut Criterion) {
+    let clients: Vec<Client> = (0..10)
+        .map(|i| Client::new(format!("sp-{i}"), format!("secret-{i}")).expect("a client"))
+        .collect();
+    let credentials = Credentials::new(clients);
+    let mut headers = HeaderMap::new();
+    headers.insert("client_id", HeaderValue::from_static("sp-9"));
+    headers.insert("client_secret", HeaderValue::from_static("secret-9"));
+    c.bench_function("check credentials against 10 clients", |b| {
+        b.iter(|| black_box(credentials.verify(black_box(&headers)).is_ok()))
+    });
+}
+
+fn large_book(c: &mut Criterion) {
+    // 10,000 accounts over 100 ZIP codes of one city: 100 accounts per ZIP.
+    let generator = Generator::new(9);
+    let mut accounts = Vec::with_capacity(10_000);
+    for zip in 0..100 {
+        let query = Query::new(&request("WIDGETS", "DALLAS", &format!("75{zip:03}")));
+        for (i, account) in generator.exactly(&query, 100).into_iter().enumerate() {
+            let mut account: Account = account;
+            account.account_id = format!("{zip}-{i}");
+            accounts.push((account, String::new()));
+        }
+    }
+    let book = AccountBook::new(accounts).expect("a book");
+    let query = Query::new(&request("WIDGETS", "DALLAS", "75042"));
+    c.bench_function("search a 10,000-account book and serialize", |b| {
+        b.iter(|| {
+            let found = book.search(black_box(&query));
+            black_box(response_body(&found))
+        })
+    });
+}
+
 fn validation(c: &mut Criterion) {
     let schemas = Schemas::compile().expect("schemas compile");
     let body = json!({"spId": "10006", "accountName": "AT&T CLOUD TEST FOUNDRY",
@@ -66,5 +104,12 @@ fn validation(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, generation, search, validation);
+criterion_group!(
+    benches,
+    generation,
+    search,
+    large_book,
+    credentials,
+    validation
+);
 criterion_main!(benches);

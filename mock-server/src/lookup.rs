@@ -75,7 +75,9 @@ async fn answer(
         .ok()
         .and_then(|b| serde_json::from_slice(b).ok());
     if let Ok(bytes) = &read {
-        answered.body = Some(bytes.clone());
+        // A copy: a slice would pin the connection's whole read buffer for as long as the
+        // journal keeps the entry.
+        answered.body = Some(Bytes::copy_from_slice(bytes));
     }
     let chosen = choose_scenario(
         state,
