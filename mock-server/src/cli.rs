@@ -28,7 +28,7 @@ pub struct Cli {
     /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
     /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, watch, base-paths (a list),
     /// max-body-bytes, log-format, log-level, and [[clients]] tables with client-id and
-    /// client-secret (and optionally scenario and rate-limit = { per-second, burst }).
+    /// client-secret (and optionally description, scenario and rate-limit = { per-second, burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -48,8 +48,8 @@ pub struct Cli {
     )]
     pub clients: Vec<String>,
 
-    /// Folder with accounts/*.json and canned/*.json. [default: the fixtures bundled in the
-    /// binary]
+    /// Folder with accounts/*.json, and optionally canned/*.json and scenarios/*.json.
+    /// [default: the fixtures bundled in the binary]
     #[arg(long, env = "MOCK_FIXTURES", value_name = "DIR")]
     pub fixtures: Option<PathBuf>,
 

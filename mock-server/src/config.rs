@@ -441,7 +441,8 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Checks and normalises base paths: a leading `/`, no trailing `/`, `/` itself becomes `""`.
+/// Checks and normalises base paths: a leading `/`, no trailing `/`, `/` itself becomes `""`
+/// (which is accepted again as the root).
 ///
 /// # Errors
 ///
@@ -450,7 +451,8 @@ fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
 pub fn normalize_base_paths(paths: Vec<String>) -> Result<Vec<String>, ConfigError> {
     let mut normalized: Vec<String> = Vec::with_capacity(paths.len());
     for path in paths {
-        if !path.starts_with('/') {
+        // "" is the root as already normalised: normalising twice changes nothing.
+        if !path.is_empty() && !path.starts_with('/') {
             return Err(ConfigError::BasePath {
                 path,
                 reason: "it must start with '/' (use '/' for the root)",
@@ -533,6 +535,11 @@ mod tests {
     fn base_paths_are_normalised() -> Result<(), ConfigError> {
         let paths = normalize_base_paths(vec!["/api/v1/".into(), "/".into(), "/api/v1".into()])?;
         assert_eq!(paths, vec!["/api/v1".to_owned(), String::new()]);
+        assert_eq!(
+            normalize_base_paths(paths.clone())?,
+            paths,
+            "normalising twice changes nothing"
+        );
         assert!(normalize_base_paths(vec!["api".into()]).is_err());
         assert!(normalize_base_paths(vec!["/{id}".into()]).is_err());
         Ok(())

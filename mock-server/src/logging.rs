@@ -65,7 +65,10 @@ pub fn request_line(
         latency_ms = format_args!("{:.3}", latency.as_secs_f64() * 1000.0),
         trace_id = trace_id.as_deref().unwrap_or("-"),
         client_id = answered.and_then(|a| a.client_id.as_deref()).unwrap_or("-"),
-        source = answered.map_or("-", |a| a.source.as_ref()),
+        source = answered
+            .map(|a| a.source.as_ref())
+            .filter(|source| !source.is_empty())
+            .unwrap_or("-"),
         scenario = answered.and_then(|a| a.scenario.as_deref()).unwrap_or("-"),
         "request"
     );

@@ -147,11 +147,18 @@ fn choose_scenario<'a>(
     body: Option<&mut Value>,
 ) -> Result<Option<(&'a Scenario, Source)>, ApiError> {
     let scenarios = &fixtures.scenarios;
-    if let Some(scenario) = select::from_header(headers, scenarios)? {
-        return Ok(Some((scenario, Source::Header)));
-    }
-    if let Some(scenario) = bound.and_then(|name| scenarios.get(name)) {
-        return Ok(Some((scenario, Source::Client)));
+    let more_specific = match select::from_header(headers, scenarios)? {
+        Some(scenario) => Some((scenario, Source::Header)),
+        None => bound
+            .and_then(|name| scenarios.get(name))
+            .map(|scenario| (scenario, Source::Client)),
+    };
+    if let Some(chosen) = more_specific {
+        // A marker in the body is overruled, but still not searched for as a name.
+        if let Some(body) = body {
+            select::strip_marker(body);
+        }
+        return Ok(Some(chosen));
     }
     if let Some(body) = body
         && let Some(scenario) = select::from_body(body, scenarios)?

@@ -8,9 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::config::{
-    Client, Config, ConfigError, NotFoundStyle, check_unique_clients, normalize_base_paths,
-};
+use crate::config::{Client, Config, ConfigError, NotFoundStyle, check_unique_clients};
 use crate::fixtures::FixtureSource;
 use crate::routes::{LOOKUP_PATH, router};
 use crate::state::{AppState, StateError};
@@ -127,13 +125,17 @@ pub fn banner(config: &Config, addr: SocketAddr) -> String {
         "{}{LOOKUP_PATH}",
         config.base_paths.first().map_or("", String::as_str)
     );
-    let data = format!(
-        "data: {} (seed {}); ZIP {} finds no customer, ZIP {} finds five\n",
-        config.data.as_str(),
-        config.seed,
-        crate::generate::NO_CUSTOMER_ZIP,
-        crate::generate::FIVE_CUSTOMERS_ZIP
-    );
+    let data = if config.data == crate::config::DataMode::Fixtures {
+        "data: fixtures (the account book only)\n".to_owned()
+    } else {
+        format!(
+            "data: {} (seed {}); ZIP {} finds no customer, ZIP {} finds five\n",
+            config.data.as_str(),
+            config.seed,
+            crate::generate::NO_CUSTOMER_ZIP,
+            crate::generate::FIVE_CUSTOMERS_ZIP
+        )
+    };
     if config.uses_demo_credentials() {
         text.push_str(&format!(
             "demo credentials: client_id={} client_secret={}\n",
@@ -358,9 +360,8 @@ impl MockServerBuilder {
         if let Some(error) = self.error {
             return Err(error.into());
         }
-        let mut config = self.config;
+        let config = self.config;
         check_unique_clients(&config.clients)?;
-        config.base_paths = normalize_base_paths(config.base_paths)?;
         let state = Arc::new(AppState::new(&config)?);
         let listener =
             TcpListener::bind(config.listen)
@@ -372,16 +373,17 @@ impl MockServerBuilder {
         let addr = listener.local_addr().map_err(StartError::Serve)?;
         let watcher = watch_fixtures(&config, &state)?;
         let (signal, stopped) = oneshot::channel::<()>();
+        let lookup_path = format!(
+            "{}{LOOKUP_PATH}",
+            state.base_paths.first().map_or("", String::as_str)
+        );
         let app = router(state);
         let task = tokio::spawn(crate::transport::serve(listener, app, async {
             let _ = stopped.await;
         }));
         Ok(MockServer {
             addr,
-            lookup_path: format!(
-                "{}{LOOKUP_PATH}",
-                config.base_paths.first().map_or("", String::as_str)
-            ),
+            lookup_path,
             shutdown: Some(signal),
             task: Some(task),
             _watcher: watcher,

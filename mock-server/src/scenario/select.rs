@@ -76,20 +76,32 @@ pub fn from_body<'a>(
     body: &mut Value,
     scenarios: &'a Scenarios,
 ) -> Result<Option<&'a Scenario>, ApiError> {
-    let Some(Value::String(account_name)) = body.get_mut("accountName") else {
-        return Ok(None);
-    };
-    let Some(rest) = account_name.trim_start().strip_prefix(BODY_MARKER) else {
-        return Ok(None);
-    };
-    let rest = rest.trim_start();
-    let (name, lookup) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
-    let scenario = named(name, scenarios)?;
-    let lookup = lookup.trim();
-    if !lookup.is_empty() {
-        *account_name = lookup.to_owned();
+    match strip_marker(body) {
+        Some(name) => named(&name, scenarios).map(Some),
+        None => Ok(None),
     }
-    Ok(Some(scenario))
+}
+
+/// Takes a `SCENARIO <name> [name to look up]` marker (in any case) out of the `accountName` and
+/// returns the scenario's name. Called even when a more specific source chose the scenario, so
+/// that the marker is never searched for as a name.
+pub fn strip_marker(body: &mut Value) -> Option<String> {
+    let Some(Value::String(account_name)) = body.get_mut("accountName") else {
+        return None;
+    };
+    let trimmed = account_name.trim_start();
+    let marker = trimmed.get(..BODY_MARKER.len())?;
+    if !marker.eq_ignore_ascii_case(BODY_MARKER) {
+        return None;
+    }
+    let rest = trimmed[BODY_MARKER.len()..].trim_start();
+    let (name, lookup) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let name = name.to_ascii_lowercase();
+    let lookup = lookup.trim().to_owned();
+    if !lookup.is_empty() {
+        *account_name = lookup;
+    }
+    Some(name)
 }
 
 fn named<'a>(name: &str, scenarios: &'a Scenarios) -> Result<&'a Scenario, ApiError> {
@@ -182,6 +194,12 @@ mod tests {
         ));
         let mut body = json!({"accountName": "SCENARIOS R US"});
         assert!(from_body(&mut body, &scenarios)?.is_none());
+        let mut body = json!({"accountName": "scenario Null-Fields acme"});
+        assert_eq!(
+            from_body(&mut body, &scenarios)?.map(|s| s.name.as_str()),
+            Some("null-fields")
+        );
+        assert_eq!(body["accountName"], "acme");
         Ok(())
     }
 

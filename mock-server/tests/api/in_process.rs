@@ -60,3 +60,29 @@ async fn the_builder_reports_a_bad_fixture_folder() {
         .expect_err("refused");
     assert_eq!(error.exit_code(), 2);
 }
+
+#[tokio::test]
+async fn a_server_can_serve_the_lookup_at_the_root() {
+    let server = MockServer::builder()
+        .base_paths(&["/"])
+        .start()
+        .await
+        .expect("'/' is a valid base path");
+    assert!(
+        server.lookup_url().ends_with(
+            ":{}/customerAccountLookup"
+                .replace("{}", &server.address().port().to_string())
+                .as_str()
+        )
+    );
+    let response = crate::common::http_client()
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", "root")
+        .json(&foundry())
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(response.status(), 200);
+}

@@ -152,3 +152,17 @@ async fn a_rate_limited_client_gets_429_after_its_burst_then_recovers() {
         "a token came back"
     );
 }
+
+#[tokio::test]
+async fn an_overruled_body_marker_is_still_not_searched_for() {
+    let body = acme("SCENARIO max-results ACME", "", "75201");
+    let answer = send(
+        &app(),
+        lookup_with(&body, &[("x-mock-scenario", Some("single-result"))]),
+    )
+    .await;
+    assert_eq!(
+        field_values(&accounts(&answer), "accountName"),
+        [json!("ACME")]
+    );
+}

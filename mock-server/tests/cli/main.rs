@@ -579,3 +579,21 @@ fn watch_without_a_fixture_folder_is_refused() {
         "mock-server: --watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change"
     );
 }
+
+#[test]
+fn base_path_root_serves_the_lookup_without_api_v1() {
+    let server = start(&["--base-path", "/api/v1", "--base-path", "/"]);
+    let mut stream = TcpStream::connect(&server.address).expect("connects");
+    let request = format!(
+        "POST /customerAccountLookup HTTP/1.1\r\nhost: x\r\nconnection: close\r\nclient_id: demo-client\r\n\
+         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: root\r\n\
+         content-length: {}\r\n\r\n{FOUNDRY}",
+        FOUNDRY.len()
+    );
+    stream.write_all(request.as_bytes()).expect("sends");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("reads");
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (status, _) = server.stop();
+    assert!(status.success());
+}
