@@ -74,7 +74,9 @@ async fn answer(
         .as_ref()
         .ok()
         .and_then(|b| serde_json::from_slice(b).ok());
-    if let Ok(bytes) = &read {
+    if let Ok(bytes) = &read
+        && state.journal.capacity() > 0
+    {
         // A copy: a slice would pin the connection's whole read buffer for as long as the
         // journal keeps the entry.
         answered.body = Some(Bytes::copy_from_slice(bytes));
