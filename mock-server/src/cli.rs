@@ -26,7 +26,8 @@ use crate::fixtures::FixtureSource;
 #[command(name = "mock-server", version, max_term_width = 100)]
 pub struct Cli {
     /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
-    /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, watch, base-paths (a list),
+    /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, watch, max-connections,
+    /// base-paths (a list),
     /// max-body-bytes, log-format, log-level, and [[clients]] tables with client-id and
     /// client-secret (and optionally description, scenario and rate-limit = { per-second, burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
@@ -125,6 +126,11 @@ pub struct Cli {
           value_parser = clap::builder::BoolishValueParser::new())]
     pub watch: Option<bool>,
 
+    /// Connections served at once; beyond it a connection gets 503 with Retry-After and is
+    /// closed. [default: 1024]
+    #[arg(long, env = "MOCK_MAX_CONNECTIONS", value_name = "N")]
+    pub max_connections: Option<usize>,
+
     /// Largest request body accepted, in bytes; larger ones get 413. [default: 65536]
     #[arg(long, env = "MOCK_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
@@ -212,8 +218,17 @@ impl Cli {
             return Err(ConfigError::WatchWithoutFolder);
         }
 
+        let max_connections = self
+            .max_connections
+            .or(file.max_connections)
+            .unwrap_or(defaults.max_connections);
+        if max_connections == 0 {
+            return Err(ConfigError::ZeroConnections);
+        }
+
         Ok(Config {
             watch,
+            max_connections,
             scenario: self.scenario.or(file.scenario),
             failure_rate,
             failure_scenarios,

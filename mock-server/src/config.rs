@@ -19,6 +19,8 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_BASE_PATH: &str = "/api/v1";
 /// The default request body limit: 64 KiB.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// The default cap on connections served at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// The default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
 
@@ -56,6 +58,8 @@ pub struct Config {
     pub admin_token: Option<AdminToken>,
     /// Whether to reload the fixture folder when a file in it changes.
     pub watch: bool,
+    /// Connections served at once; more get 503 and are closed.
+    pub max_connections: usize,
     /// How log lines are written.
     pub log_format: LogFormat,
     /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
@@ -82,6 +86,7 @@ impl Default for Config {
             journal_size: DEFAULT_JOURNAL_SIZE,
             admin_token: None,
             watch: false,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
             log_format: LogFormat::Human,
             log_level: "info".to_owned(),
         }
@@ -287,6 +292,8 @@ pub struct ConfigFile {
     pub admin_token: Option<String>,
     /// See [`Config::watch`].
     pub watch: Option<bool>,
+    /// See [`Config::max_connections`].
+    pub max_connections: Option<usize>,
     /// See [`Config::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
     /// See [`Config::log_format`].
@@ -392,6 +399,9 @@ pub enum ConfigError {
     /// The body limit is zero.
     #[error("max-body-bytes must be at least 1")]
     ZeroBodyLimit,
+    /// The connection cap is zero.
+    #[error("max-connections must be at least 1")]
+    ZeroConnections,
     /// The failure rate is not a share.
     #[error("failure-rate must be from 0 to 1, found {0}")]
     FailureRate(f64),

@@ -69,6 +69,8 @@ pub enum ApiError {
         /// Seconds for a `Retry-After` header.
         retry_after: Option<u32>,
     },
+    /// More connections than `--max-connections` are open.
+    TooManyConnections,
     /// The admin API needs the admin token.
     AdminUnauthorized,
     /// An admin request body is not what the endpoint takes.
@@ -103,6 +105,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Scenario { status, .. } => *status,
             ApiError::AdminUnauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::ReloadRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -126,6 +129,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "Too Many Requests",
             ApiError::Scenario { message, .. } => message,
             ApiError::AdminUnauthorized => "Unauthorized",
+            ApiError::TooManyConnections => "Service Unavailable",
             ApiError::ReloadRefused { .. } => "Unprocessable Entity",
         }
     }
@@ -172,6 +176,9 @@ impl ApiError {
                     .to_owned()
             }
             ApiError::AdminBadRequest { detail } => detail.clone(),
+            ApiError::TooManyConnections => {
+                "The mock serves its maximum number of connections; retry in a second.".to_owned()
+            }
             ApiError::ReloadRefused { detail } => {
                 format!("Reload refused; the data in service is unchanged. {detail}")
             }
@@ -182,6 +189,7 @@ impl ApiError {
     pub fn retry_after(&self) -> Option<u32> {
         match self {
             ApiError::RateLimited { retry_after } => Some(*retry_after),
+            ApiError::TooManyConnections => Some(1),
             ApiError::Scenario { retry_after, .. } => *retry_after,
             _ => None,
         }

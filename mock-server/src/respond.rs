@@ -53,8 +53,8 @@ pub fn json(status: StatusCode, body: impl Into<Body>) -> Response {
     response
 }
 
-/// The error body for `error`, with the caller's ids.
-pub fn error(error: &ApiError, ids: &RequestIds) -> Response {
+/// The error body's text for `error`, with the caller's ids.
+pub fn error_text(error: &ApiError, ids: &RequestIds) -> String {
     let status = error.status();
     let body = ErrorBody {
         code: status.as_u16(),
@@ -68,14 +68,18 @@ pub fn error(error: &ApiError, ids: &RequestIds) -> Response {
     };
     // Serializing this struct of strings and numbers cannot fail; if it ever did, the caller
     // still gets a well-formed body.
-    let text = serde_json::to_string(&body).unwrap_or_else(|_| {
+    serde_json::to_string(&body).unwrap_or_else(|_| {
         format!(
             r#"{{"code":{},"message":"{}","description":"","traceId":null,"transactionId":null}}"#,
             status.as_u16(),
             error.message()
         )
-    });
-    let mut response = json(status, text);
+    })
+}
+
+/// The error body for `error`, with the caller's ids.
+pub fn error(error: &ApiError, ids: &RequestIds) -> Response {
+    let mut response = json(error.status(), error_text(error, ids));
     match error {
         ApiError::MethodNotAllowed { allow } => {
             response

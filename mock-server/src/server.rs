@@ -95,7 +95,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
     }
     let _watcher = watch_fixtures(&config, &state)?;
     print!("{}", banner(&config, addr));
-    crate::transport::serve(listener, router(state), shutdown)
+    crate::transport::serve(listener, router(state), config.max_connections, shutdown)
         .await
         .map_err(StartError::Serve)
 }
@@ -345,6 +345,12 @@ impl MockServerBuilder {
         self
     }
 
+    /// Serves at most `connections` at once (503 beyond).
+    pub fn max_connections(mut self, connections: usize) -> Self {
+        self.config.max_connections = connections;
+        self
+    }
+
     /// Refuses request bodies over `bytes` with 413.
     pub fn max_body_bytes(mut self, bytes: usize) -> Self {
         self.config.max_body_bytes = bytes;
@@ -378,9 +384,15 @@ impl MockServerBuilder {
             state.base_paths.first().map_or("", String::as_str)
         );
         let app = router(state);
-        let task = tokio::spawn(crate::transport::serve(listener, app, async {
-            let _ = stopped.await;
-        }));
+        let max_connections = config.max_connections.max(1);
+        let task = tokio::spawn(crate::transport::serve(
+            listener,
+            app,
+            max_connections,
+            async {
+                let _ = stopped.await;
+            },
+        ));
         Ok(MockServer {
             addr,
             lookup_path,

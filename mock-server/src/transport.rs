@@ -23,7 +23,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 use tower::ServiceExt;
 
 /// How long a client may take to send its request headers.
@@ -136,7 +136,29 @@ impl AsyncWrite for FaultyStream {
     }
 }
 
+/// The answer to a connection beyond the cap: 503 in the mock's error body, then close. Written
+/// straight to the socket, without reading the request, so it costs the server next to nothing.
+async fn refuse(mut stream: TcpStream) {
+    use tokio::io::AsyncWriteExt;
+    let body = crate::respond::error_text(
+        &crate::error::ApiError::TooManyConnections,
+        &crate::ids::RequestIds::default(),
+    );
+    let head = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+/// At most `max_connections` are served at once; the ones beyond get 503 and are closed.
 ///
 /// # Errors
 ///
@@ -144,9 +166,11 @@ impl AsyncWrite for FaultyStream {
 pub async fn serve(
     listener: TcpListener,
     app: Router,
+    max_connections: usize,
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(max_connections));
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, _peer) = tokio::select! {
@@ -164,6 +188,10 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            tokio::spawn(refuse(stream));
+            continue;
+        };
         let connection = Arc::new(Connection::default());
         let io = TokioIo::new(FaultyStream {
             inner: stream,
@@ -183,6 +211,8 @@ pub async fn serve(
             .serve_connection(io, TowerToHyperService::new(service));
         let served = graceful.watch(served);
         tokio::spawn(async move {
+            // Held for as long as the connection lives.
+            let _slot = slot;
             tokio::select! {
                 result = served => {
                     if let Err(error) = result {

@@ -43,7 +43,7 @@ fn raw_exchange(address: SocketAddr, scenario: &str) -> (Vec<u8>, Option<ErrorKi
         .set_read_timeout(Some(Duration::from_secs(10)))
         .expect("timeout");
     let request = format!(
-        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
+        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nconnection: close\r\nclient_id: demo-client\r\n\
          client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: raw\r\n\
          x-mock-scenario: {scenario}\r\ncontent-length: {}\r\n\r\n{body}",
         body.len()
@@ -351,4 +351,52 @@ async fn shutdown_lets_a_request_in_flight_finish_and_refuses_new_connections() 
         .expect("the request in flight is answered");
     assert_eq!(response.status(), 200);
     stopping.await.expect("joins").expect("a clean stop");
+}
+
+#[tokio::test]
+async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
+    let server = MockServer::builder()
+        .max_connections(1)
+        .start()
+        .await
+        .expect("starts");
+    let address = server.address();
+    let (first, refused) = tokio::task::spawn_blocking(move || {
+        let first = TcpStream::connect(address).expect("the first connection");
+        // Give the accept loop time to take the only slot.
+        std::thread::sleep(Duration::from_millis(200));
+        let mut second = TcpStream::connect(address).expect("the second connection");
+        second
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        let mut answer = String::new();
+        second
+            .read_to_string(&mut answer)
+            .expect("an answer, then the end");
+        (first, answer)
+    })
+    .await
+    .expect("joins");
+    assert!(
+        refused.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{refused}"
+    );
+    assert!(refused.contains("retry-after: 1\r\n"), "{refused}");
+    let body: Value =
+        serde_json::from_str(refused.split("\r\n\r\n").nth(1).expect("a body")).expect("JSON");
+    assert_eq!(body["code"], 503);
+    assert_eq!(body["message"], "Service Unavailable");
+    drop(first);
+    let mut served = false;
+    for _ in 0..50 {
+        let answer = tokio::task::spawn_blocking(move || raw_exchange(address, "single-result"))
+            .await
+            .expect("joins");
+        if String::from_utf8_lossy(&answer.0).starts_with("HTTP/1.1 200") {
+            served = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(served, "the slot of the closed connection is free again");
 }

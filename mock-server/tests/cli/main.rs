@@ -492,6 +492,7 @@ fn help_documents_every_flag_with_its_environment_variable() {
         ("--journal-size", "MOCK_JOURNAL_SIZE"),
         ("--admin-token", "MOCK_ADMIN_TOKEN"),
         ("--watch", "MOCK_WATCH"),
+        ("--max-connections", "MOCK_MAX_CONNECTIONS"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),
@@ -567,6 +568,16 @@ fn a_broken_scenario_file_is_refused_with_its_pointer() {
         )),
         "{}",
         stderr(&output)
+    );
+}
+
+#[test]
+fn a_connection_cap_of_zero_is_refused() {
+    let output = run(&["--max-connections", "0"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "mock-server: max-connections must be at least 1"
     );
 }
 
