@@ -1,6 +1,8 @@
 //! The `mock-server` binary as a user runs it: what it prints, how it refuses bad configuration,
 //! and that secrets stay out of its output.
 
+mod config;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -348,114 +350,6 @@ fn duplicate_account_ids_are_refused() {
 }
 
 #[test]
-fn a_bad_config_file_is_refused_with_file_line_and_key() {
-    let scratch = Scratch::new("bad-toml");
-    let file = scratch.write(
-        "mock.toml",
-        "listen = \"127.0.0.1:0\"\nnot-found = \"maybe\"\n",
-    );
-    let output = run(&["--config", file.to_str().expect("utf-8")]);
-    assert_eq!(output.status.code(), Some(2));
-    let message = stderr(&output);
-    assert_eq!(
-        message.trim(),
-        format!(
-            "mock-server: {}:2:13: invalid configuration: unknown variant `maybe`, expected `error` or `empty`",
-            file.display()
-        )
-    );
-}
-
-#[test]
-fn a_wrongly_typed_secret_in_the_config_file_is_not_quoted_back() {
-    let scratch = Scratch::new("typed-secret");
-    let file = scratch.write(
-        "mock.toml",
-        "[[clients]]\nclient-id = \"a\"\nclient-secret = 98765432\n",
-    );
-    let output = run(&["--config", file.to_str().expect("utf-8")]);
-    assert_eq!(output.status.code(), Some(2));
-    let message = stderr(&output);
-    assert!(
-        message.contains(":3:17: invalid configuration: invalid type: integer"),
-        "{message}"
-    );
-    assert!(!message.contains("98765432"), "{message}");
-}
-
-#[test]
-fn an_unknown_config_key_is_refused() {
-    let scratch = Scratch::new("unknown-key");
-    let file = scratch.write("mock.toml", "lissen = \"127.0.0.1:0\"\n");
-    let output = run(&["--config", file.to_str().expect("utf-8")]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("unknown field `lissen`"),
-        "{}",
-        stderr(&output)
-    );
-}
-
-#[test]
-fn a_missing_config_file_is_refused() {
-    let output = run(&["--config", "/nonexistent/mock.toml"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).starts_with("mock-server: /nonexistent/mock.toml: cannot be read: "),
-        "{}",
-        stderr(&output)
-    );
-}
-
-#[test]
-fn a_config_file_secret_is_not_repeated_in_errors() {
-    let scratch = Scratch::new("dup-client");
-    let file = scratch.write(
-        "mock.toml",
-        "[[clients]]\nclient-id = \"a\"\nclient-secret = \"Hidden-1\"\n\
-         [[clients]]\nclient-id = \"a\"\nclient-secret = \"Hidden-2\"\n",
-    );
-    let output = run(&["--config", file.to_str().expect("utf-8")]);
-    assert_eq!(output.status.code(), Some(2));
-    let message = stderr(&output);
-    assert_eq!(
-        message.trim(),
-        "mock-server: client id \"a\" is configured twice; each client id must be unique"
-    );
-}
-
-#[test]
-fn a_client_without_a_colon_is_a_usage_error_that_hides_the_value() {
-    let output = run(&["--client", "no-colon-Hidden-3"]);
-    assert_eq!(output.status.code(), Some(2));
-    let message = stderr(&output);
-    assert!(message.contains("expected ID:SECRET"), "{message}");
-    assert!(!message.contains("Hidden-3"), "{message}");
-}
-
-#[test]
-fn an_invalid_flag_value_is_a_usage_error() {
-    let output = run(&["--not-found", "sometimes"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("invalid value 'sometimes' for '--not-found <STYLE>'"),
-        "{}",
-        stderr(&output)
-    );
-}
-
-#[test]
-fn an_invalid_log_filter_is_refused() {
-    let output = run(&["--log-level", "info,[[["]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("invalid log filter"),
-        "{}",
-        stderr(&output)
-    );
-}
-
-#[test]
 fn an_address_in_use_is_reported() {
     let holder = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let address = holder.local_addr().expect("addr").to_string();
@@ -502,43 +396,6 @@ fn help_documents_every_flag_with_its_environment_variable() {
 }
 
 #[test]
-fn an_unknown_server_wide_scenario_is_refused_at_start() {
-    let output = run(&["--scenario", "no-such-scenario"]);
-    assert_eq!(output.status.code(), Some(2));
-    let message = stderr(&output);
-    assert!(
-        message.starts_with("mock-server: --scenario names scenario \"no-such-scenario\", which is not loaded; known scenarios: "),
-        "{message}"
-    );
-}
-
-#[test]
-fn a_client_bound_to_an_unknown_scenario_is_refused_at_start() {
-    let scratch = Scratch::new("bound");
-    let file = scratch.write(
-        "mock.toml",
-        "[[clients]]\nclient-id = \"qa\"\nclient-secret = \"x\"\nscenario = \"nul-fields\"\n",
-    );
-    let output = run(&["--config", file.to_str().expect("utf-8")]);
-    assert_eq!(output.status.code(), Some(2));
-    assert!(
-        stderr(&output).contains("client \"qa\" names scenario \"nul-fields\""),
-        "{}",
-        stderr(&output)
-    );
-}
-
-#[test]
-fn a_failure_rate_outside_zero_to_one_is_refused() {
-    let output = run(&["--failure-rate", "1.5"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output).trim(),
-        "mock-server: failure-rate must be from 0 to 1, found 1.5"
-    );
-}
-
-#[test]
 fn a_broken_scenario_file_is_refused_with_its_pointer() {
     let scratch = Scratch::new("bad-scenario");
     scratch.write("accounts/book.json", "[]");
@@ -568,26 +425,6 @@ fn a_broken_scenario_file_is_refused_with_its_pointer() {
         )),
         "{}",
         stderr(&output)
-    );
-}
-
-#[test]
-fn a_connection_cap_of_zero_is_refused() {
-    let output = run(&["--max-connections", "0"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output).trim(),
-        "mock-server: max-connections must be at least 1"
-    );
-}
-
-#[test]
-fn watch_without_a_fixture_folder_is_refused() {
-    let output = run(&["--watch"]);
-    assert_eq!(output.status.code(), Some(2));
-    assert_eq!(
-        stderr(&output).trim(),
-        "mock-server: --watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change"
     );
 }
 
