@@ -40,27 +40,9 @@ fn has(accounts: &[Value], predicate: impl Fn(&Value) -> bool) -> bool {
     accounts.iter().any(predicate)
 }
 
-/// The account fields the schema lets be `null`, read from the schema rather than listed again.
+/// The account fields the schema lets be `null`.
 fn nullable_fields() -> Vec<String> {
-    let schema = SchemaName::Account
-        .to_value()
-        .expect("the account schema parses");
-    let fields: Vec<String> = schema["properties"]
-        .as_object()
-        .expect("properties")
-        .iter()
-        .filter(|(_, p)| {
-            p["type"]
-                .as_array()
-                .is_some_and(|t| t.iter().any(|t| t == "null"))
-        })
-        .map(|(name, _)| name.clone())
-        .collect();
-    assert!(
-        fields.iter().any(|f| f == "acid"),
-        "the schema lost its nullable fields"
-    );
-    fields
+    alliance_schemas::nullable_account_fields().expect("the account schema parses")
 }
 
 #[test]

@@ -92,6 +92,30 @@ impl SchemaName {
     }
 }
 
+/// The account fields the schema lets be `null` (typed `["string", "null"]`), in schema order.
+///
+/// # Errors
+///
+/// [`SchemaError::Parse`] if the embedded account schema is not JSON.
+pub fn nullable_account_fields() -> Result<Vec<String>, SchemaError> {
+    let schema = SchemaName::Account.to_value()?;
+    let nullable = |property: &Value| {
+        property["type"]
+            .as_array()
+            .is_some_and(|types| types.iter().any(|t| t == "null"))
+    };
+    Ok(schema["properties"]
+        .as_object()
+        .map(|properties| {
+            properties
+                .iter()
+                .filter(|(_, property)| nullable(property))
+                .map(|(name, _)| name.clone())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
 impl fmt::Display for SchemaName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -317,6 +341,23 @@ mod tests {
             "loaStatus": "N", "allianceStatus": "ATT ONLY", "accountStatus": "Inactive",
             "exception": "N"
         })
+    }
+
+    #[test]
+    fn the_nullable_account_fields_are_the_documented_seven() -> Result<(), SchemaError> {
+        assert_eq!(
+            nullable_account_fields()?,
+            [
+                "acid",
+                "salesSegment",
+                "subAccountId",
+                "contractStatus",
+                "parentPartnerAccId",
+                "partnerId",
+                "accountStatus"
+            ]
+        );
+        Ok(())
     }
 
     #[test]

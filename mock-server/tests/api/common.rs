@@ -188,26 +188,7 @@ pub fn http_client() -> reqwest::Client {
     http_client_builder().build().expect("a client")
 }
 
-/// The account fields the schema lets be `null` (typed `["string", "null"]`), read from
-/// `schemas/account.schema.json` rather than listed again.
+/// The account fields the schema lets be `null`.
 pub fn nullable_fields() -> Vec<String> {
-    let schema = alliance_schemas::SchemaName::Account
-        .to_value()
-        .expect("the account schema parses");
-    let fields: Vec<String> = schema["properties"]
-        .as_object()
-        .expect("properties")
-        .iter()
-        .filter(|(_, property)| {
-            property["type"]
-                .as_array()
-                .is_some_and(|types| types.iter().any(|t| t == "null"))
-        })
-        .map(|(name, _)| name.clone())
-        .collect();
-    assert!(
-        fields.iter().any(|f| f == "acid"),
-        "the schema lost its nullable fields"
-    );
-    fields
+    alliance_schemas::nullable_account_fields().expect("the account schema parses")
 }

@@ -60,14 +60,18 @@ fn raw_exchange(address: SocketAddr, scenario: &str) -> (Vec<u8>, Option<ErrorKi
     }
 }
 
+/// [`raw_exchange`] on a blocking thread.
+async fn raw(address: SocketAddr, scenario: &'static str) -> (Vec<u8>, Option<ErrorKind>) {
+    tokio::task::spawn_blocking(move || raw_exchange(address, scenario))
+        .await
+        .expect("joins")
+}
+
 #[tokio::test]
 async fn connection_reset_resets_the_connection_without_an_answer() {
     let server = server().await;
     let address = server.address();
-    let (received, error) =
-        tokio::task::spawn_blocking(move || raw_exchange(address, "connection-reset"))
-            .await
-            .expect("joins");
+    let (received, error) = raw(address, "connection-reset").await;
     assert!(
         received.is_empty(),
         "{}",
@@ -82,10 +86,7 @@ async fn connection_reset_resets_the_connection_without_an_answer() {
 async fn empty_response_closes_without_a_byte() {
     let server = server().await;
     let address = server.address();
-    let (received, error) =
-        tokio::task::spawn_blocking(move || raw_exchange(address, "empty-response"))
-            .await
-            .expect("joins");
+    let (received, error) = raw(address, "empty-response").await;
     assert!(
         received.is_empty(),
         "{}",
@@ -104,10 +105,7 @@ async fn empty_response_closes_without_a_byte() {
 async fn truncated_body_announces_more_than_it_sends() {
     let server = server().await;
     let address = server.address();
-    let (received, _) =
-        tokio::task::spawn_blocking(move || raw_exchange(address, "truncated-body"))
-            .await
-            .expect("joins");
+    let (received, _) = raw(address, "truncated-body").await;
     let text = String::from_utf8_lossy(&received).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").expect("a head");
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
@@ -389,9 +387,7 @@ async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
     drop(first);
     let mut served = false;
     for _ in 0..50 {
-        let answer = tokio::task::spawn_blocking(move || raw_exchange(address, "single-result"))
-            .await
-            .expect("joins");
+        let answer = raw(address, "single-result").await;
         if String::from_utf8_lossy(&answer.0).starts_with("HTTP/1.1 200") {
             served = true;
             break;

@@ -18,16 +18,6 @@ async fn with_scenario(name: &str) -> Answer {
     .await
 }
 
-fn accounts(answer: &Answer) -> Vec<Value> {
-    assert_eq!(
-        answer.status,
-        StatusCode::OK,
-        "{}",
-        String::from_utf8_lossy(&answer.body)
-    );
-    answer.json().as_array().expect("an array").clone()
-}
-
 #[tokio::test]
 async fn null_fields_makes_every_nullable_field_null() {
     let found = accounts(&with_scenario("null-fields").await);
