@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -22,6 +22,9 @@ use crate::respond;
 use crate::routes::get_only;
 use crate::scenario::Behaviour;
 use crate::state::AppState;
+
+/// The largest admin request body: `{"name": ...}` is all the admin API takes.
+const ADMIN_BODY_LIMIT: usize = 4 * 1024;
 
 /// The admin routes, to be nested under `/__admin`.
 pub fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
@@ -144,8 +147,14 @@ struct ScenarioChoice {
 async fn set_scenario(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Response {
+    let body = match crate::validate::read_body(body, ADMIN_BODY_LIMIT, state.settings.read_timeout)
+        .await
+    {
+        Ok(body) => body,
+        Err(refused) => return error(&refused, &headers),
+    };
     let choice: ScenarioChoice = match serde_json::from_slice(&body) {
         Ok(choice) => choice,
         Err(parse) => {
@@ -244,11 +253,16 @@ fn served_document(state: &AppState, headers: &HeaderMap) -> Value {
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
         .filter(|host| !host.is_empty() && !host.contains(['/', ' ', '"']));
+    let scheme = if state.settings.https {
+        "https"
+    } else {
+        "http"
+    };
     if let (Some(host), Some(Value::Array(servers))) = (host, document.get_mut("servers")) {
         servers.retain(|server| !server["url"].as_str().is_some_and(is_local_mock));
         servers.insert(
             0,
-            json!({"url": format!("http://{host}"), "description": "This mock."}),
+            json!({"url": format!("{scheme}://{host}"), "description": "This mock."}),
         );
     }
     document

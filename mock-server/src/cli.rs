@@ -14,6 +14,7 @@ use crate::config::{
     check_unique_clients, normalize_base_paths,
 };
 use crate::fixtures::FixtureSource;
+use crate::tls::TlsSource;
 
 /// A local mock of the AT&T Alliance End-Customer Lookup API
 /// (POST /api/v1/customerAccountLookup).
@@ -27,8 +28,8 @@ use crate::fixtures::FixtureSource;
 pub struct Cli {
     /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
     /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, watch, max-connections,
-    /// base-paths (a list),
-    /// max-body-bytes, log-format, log-level, and [[clients]] tables with client-id and
+    /// base-paths (a list), max-body-bytes, max-header-bytes, read-timeout, tls-cert, tls-key,
+    /// tls-self-signed, tls-write-cert, log-format, log-level, and [[clients]] tables with client-id and
     /// client-secret (and optionally description, scenario and rate-limit = { per-second, burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -135,6 +136,38 @@ pub struct Cli {
     #[arg(long, env = "MOCK_MAX_BODY_BYTES", value_name = "BYTES")]
     pub max_body_bytes: Option<usize>,
 
+    /// Largest request head (request line and headers) accepted, in bytes: a larger one gets
+    /// 431 with the error body; one over twice the limit, or with over 100 headers, gets a bare
+    /// 431 and the connection is closed. [default: 16384]
+    #[arg(long, env = "MOCK_MAX_HEADER_BYTES", value_name = "BYTES")]
+    pub max_header_bytes: Option<usize>,
+
+    /// Seconds a client has to send a request's headers (also the idle time allowed between
+    /// requests on a kept-alive connection; the connection is closed after it), and again to
+    /// send its body (408 after it). [default: 30]
+    #[arg(long, env = "MOCK_READ_TIMEOUT", value_name = "SECONDS")]
+    pub read_timeout: Option<u64>,
+
+    /// Serve HTTPS with this certificate chain (PEM, leaf first). Needs --tls-key.
+    #[arg(long, env = "MOCK_TLS_CERT", value_name = "FILE", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert (PEM: PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "MOCK_TLS_KEY", value_name = "FILE", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a certificate made at start for localhost, 127.0.0.1 and ::1 (and the
+    /// listen address). [default: false]
+    #[arg(long, env = "MOCK_TLS_SELF_SIGNED", value_name = "BOOL", num_args = 0..=1,
+          default_missing_value = "true", conflicts_with = "tls_cert",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub tls_self_signed: Option<bool>,
+
+    /// Write the self-signed certificate (PEM) to this file, for a client to trust
+    /// (e.g. curl --cacert FILE).
+    #[arg(long, env = "MOCK_TLS_WRITE_CERT", value_name = "FILE")]
+    pub tls_write_cert: Option<PathBuf>,
+
     /// Log line format on stderr. [default: human]
     #[arg(long, env = "MOCK_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<LogFormat>,
@@ -226,9 +259,35 @@ impl Cli {
             return Err(ConfigError::ZeroConnections);
         }
 
+        let max_header_bytes = self
+            .max_header_bytes
+            .or(file.max_header_bytes)
+            .unwrap_or(defaults.max_header_bytes);
+        if max_header_bytes < 1024 {
+            return Err(ConfigError::HeaderLimit);
+        }
+        let read_timeout_secs = self
+            .read_timeout
+            .or(file.read_timeout)
+            .unwrap_or(defaults.read_timeout_secs);
+        if read_timeout_secs == 0 {
+            return Err(ConfigError::ZeroReadTimeout);
+        }
+        let tls = tls_source(
+            self.tls_cert.or(file.tls_cert),
+            self.tls_key.or(file.tls_key),
+            self.tls_self_signed
+                .or(file.tls_self_signed)
+                .unwrap_or(false),
+            self.tls_write_cert.or(file.tls_write_cert),
+        )?;
+
         Ok(Config {
             watch,
             max_connections,
+            max_header_bytes,
+            read_timeout_secs,
+            tls,
             scenario: self.scenario.or(file.scenario),
             failure_rate,
             failure_scenarios,
@@ -261,6 +320,31 @@ impl Cli {
                 .or(file.log_level)
                 .unwrap_or(defaults.log_level),
         })
+    }
+}
+
+/// The HTTPS options, checked for fit: a certificate with its key, or a self-signed one.
+fn tls_source(
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    self_signed: bool,
+    write_cert: Option<PathBuf>,
+) -> Result<Option<TlsSource>, ConfigError> {
+    match (cert, key, self_signed) {
+        (Some(_), Some(_), true) => Err(ConfigError::TlsOptions(
+            "tls-self-signed and tls-cert exclude each other: choose one",
+        )),
+        (Some(_), None, _) | (None, Some(_), _) => Err(ConfigError::TlsOptions(
+            "tls-cert and tls-key go together: give both",
+        )),
+        (Some(cert), Some(key), false) if write_cert.is_none() => {
+            Ok(Some(TlsSource::Files { cert, key }))
+        }
+        (None, None, true) => Ok(Some(TlsSource::SelfSigned { write_cert })),
+        _ if write_cert.is_some() => Err(ConfigError::TlsOptions(
+            "tls-write-cert writes the self-signed certificate: it needs tls-self-signed",
+        )),
+        _ => Ok(None),
     }
 }
 

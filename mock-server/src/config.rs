@@ -23,6 +23,10 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// The default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
+/// The default limit on a request's head (request line and headers): 16 KiB.
+pub const DEFAULT_MAX_HEADER_BYTES: usize = 16 * 1024;
+/// The default time a client has to send a request's headers, and again its body.
+pub const DEFAULT_READ_TIMEOUT_SECS: u64 = 30;
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +64,13 @@ pub struct Config {
     pub watch: bool,
     /// Connections served at once; more get 503 and are closed.
     pub max_connections: usize,
+    /// Request heads (request line and headers) over this many bytes get 431.
+    pub max_header_bytes: usize,
+    /// Seconds a client has to send a request's headers (also the idle time allowed between
+    /// requests on a kept-alive connection), and again to send its body.
+    pub read_timeout_secs: u64,
+    /// HTTPS instead of plain HTTP.
+    pub tls: Option<crate::tls::TlsSource>,
     /// How log lines are written.
     pub log_format: LogFormat,
     /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
@@ -87,6 +98,9 @@ impl Default for Config {
             admin_token: None,
             watch: false,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            max_header_bytes: DEFAULT_MAX_HEADER_BYTES,
+            read_timeout_secs: DEFAULT_READ_TIMEOUT_SECS,
+            tls: None,
             log_format: LogFormat::Human,
             log_level: "info".to_owned(),
         }
@@ -296,6 +310,18 @@ pub struct ConfigFile {
     pub max_connections: Option<usize>,
     /// See [`Config::max_body_bytes`].
     pub max_body_bytes: Option<usize>,
+    /// See [`Config::max_header_bytes`].
+    pub max_header_bytes: Option<usize>,
+    /// See [`Config::read_timeout_secs`].
+    pub read_timeout: Option<u64>,
+    /// The certificate chain (PEM) for HTTPS; needs `tls-key`.
+    pub tls_cert: Option<PathBuf>,
+    /// The private key (PEM) for HTTPS; needs `tls-cert`.
+    pub tls_key: Option<PathBuf>,
+    /// HTTPS with a certificate made at start.
+    pub tls_self_signed: Option<bool>,
+    /// Where to write the self-signed certificate.
+    pub tls_write_cert: Option<PathBuf>,
     /// See [`Config::log_format`].
     pub log_format: Option<LogFormat>,
     /// See [`Config::log_level`].
@@ -345,11 +371,18 @@ impl ConfigFile {
                 message: without_values(error.message().trim()),
             }
         })?;
-        if let Some(fixtures) = &file.fixtures
-            && fixtures.is_relative()
-        {
-            let folder = path.parent().unwrap_or(Path::new(""));
-            file.fixtures = Some(folder.join(fixtures));
+        let folder = path.parent().unwrap_or(Path::new(""));
+        for relative in [
+            &mut file.fixtures,
+            &mut file.tls_cert,
+            &mut file.tls_key,
+            &mut file.tls_write_cert,
+        ] {
+            if let Some(path) = relative
+                && path.is_relative()
+            {
+                *path = folder.join(&*path);
+            }
         }
         Ok(file)
     }
@@ -402,6 +435,18 @@ pub enum ConfigError {
     /// The connection cap is zero.
     #[error("max-connections must be at least 1")]
     ZeroConnections,
+    /// The header limit is below what any client sends.
+    #[error("max-header-bytes must be at least 1024")]
+    HeaderLimit,
+    /// The read timeout is zero.
+    #[error("read-timeout must be at least 1 second")]
+    ZeroReadTimeout,
+    /// The TLS options do not fit together.
+    #[error("{0}")]
+    TlsOptions(&'static str),
+    /// The certificate or key is unusable.
+    #[error(transparent)]
+    Tls(#[from] crate::tls::TlsError),
     /// The failure rate is not a share.
     #[error("failure-rate must be from 0 to 1, found {0}")]
     FailureRate(f64),

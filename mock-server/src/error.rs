@@ -23,6 +23,16 @@ pub enum ApiError {
     },
     /// The body could not be read from the connection.
     UnreadableBody,
+    /// The body did not arrive within the read timeout.
+    BodyTimeout {
+        /// The timeout in seconds.
+        seconds: u64,
+    },
+    /// The request line and headers are larger than the limit.
+    HeadersTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
     /// The body is not JSON.
     InvalidJson {
         /// The parser's message (line and column; never the body itself).
@@ -96,6 +106,8 @@ impl ApiError {
             | ApiError::InvalidJson { .. }
             | ApiError::InvalidBody { .. } => StatusCode::BAD_REQUEST,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             ApiError::NoCustomerFound | ApiError::UnknownPath => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -122,6 +134,8 @@ impl ApiError {
             | ApiError::InvalidJson { .. }
             | ApiError::InvalidBody { .. } => "Bad Request",
             ApiError::PayloadTooLarge { .. } => "Payload Too Large",
+            ApiError::BodyTimeout { .. } => "Request Timeout",
+            ApiError::HeadersTooLarge { .. } => "Request Header Fields Too Large",
             ApiError::UnknownPath => "Not Found",
             ApiError::MethodNotAllowed { .. } => "Method Not Allowed",
             ApiError::Internal => "Internal Server Error",
@@ -149,6 +163,12 @@ impl ApiError {
                 format!("The request body exceeds {limit} bytes.")
             }
             ApiError::UnreadableBody => "The request body could not be read.".to_owned(),
+            ApiError::BodyTimeout { seconds } => {
+                format!("The request body did not arrive within {seconds} s.")
+            }
+            ApiError::HeadersTooLarge { limit } => {
+                format!("The request line and headers exceed {limit} bytes.")
+            }
             ApiError::InvalidJson { detail } => {
                 format!("The request body is not valid JSON: {detail}.")
             }

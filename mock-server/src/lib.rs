@@ -40,6 +40,7 @@ pub mod scenario;
 pub mod search;
 pub mod server;
 pub mod state;
+pub mod tls;
 pub mod transport;
 pub mod us_states;
 pub mod validate;

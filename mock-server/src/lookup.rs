@@ -69,7 +69,12 @@ async fn answer(
 
     // The body is read before the header checks so a body marker can choose the scenario; a
     // read error is reported in its usual place, after the header checks.
-    let read = validate::read_body(body, state.settings.max_body_bytes).await;
+    let read = validate::read_body(
+        body,
+        state.settings.max_body_bytes,
+        state.settings.read_timeout,
+    )
+    .await;
     let mut parsed: Option<Value> = read
         .as_ref()
         .ok()

@@ -1,5 +1,6 @@
 //! The bookkeeping around every request, in one middleware so a request pays for one layer:
-//! the caller's ids echoed on the response, a journal entry, a log line.
+//! the caller's ids echoed on the response, a journal entry, a log line; and the one check
+//! every route shares, the size of the request head.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -8,10 +9,11 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::ids::EchoedIds;
-use crate::logging;
+use crate::error::ApiError;
+use crate::ids::{EchoedIds, RequestIds};
 use crate::lookup::Answered;
 use crate::state::AppState;
+use crate::{logging, respond};
 
 /// Middleware: echo the ids, journal, log.
 pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
@@ -22,7 +24,16 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
     let pending = state
         .journal
         .capture(request.method(), request.uri(), request.headers());
-    let mut response = next.run(request).await;
+    let limit = state.settings.max_header_bytes;
+    let mut response =
+        if crate::validate::head_size(request.method(), request.uri(), request.headers()) > limit {
+            respond::error(
+                &ApiError::HeadersTooLarge { limit },
+                &RequestIds::from_headers(request.headers()),
+            )
+        } else {
+            next.run(request).await
+        };
     ids.apply(&mut response);
     let latency = started.elapsed();
     let answered = response.extensions_mut().remove::<Answered>();

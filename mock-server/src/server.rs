@@ -93,11 +93,30 @@ pub async fn run(config: Config) -> Result<(), StartError> {
              switch scenarios and read the journal; set --admin-token"
         );
     }
+    let options = serve_options(&config, addr)?;
     let _watcher = watch_fixtures(&config, &state)?;
     print!("{}", banner(&config, addr));
-    crate::transport::serve(listener, router(state), config.max_connections, shutdown)
+    crate::transport::serve(listener, router(state), options, shutdown)
         .await
         .map_err(StartError::Serve)
+}
+
+/// The limits, timeouts and HTTPS of the accept loop; a self-signed certificate also covers the
+/// address actually bound.
+fn serve_options(
+    config: &Config,
+    addr: SocketAddr,
+) -> Result<crate::transport::ServeOptions, StartError> {
+    let tls = match &config.tls {
+        Some(source) => Some(crate::tls::load(source, addr).map_err(ConfigError::from)?),
+        None => None,
+    };
+    Ok(crate::transport::ServeOptions {
+        max_connections: config.max_connections.max(1),
+        max_header_bytes: config.max_header_bytes,
+        read_timeout: std::time::Duration::from_secs(config.read_timeout_secs.max(1)),
+        tls,
+    })
 }
 
 /// Starts watching the fixture folder when the configuration asks for it.
@@ -119,8 +138,32 @@ fn watch_fixtures(
 /// What the binary prints to stdout at start: where it listens, the credentials (the secret only
 /// for the public demo pair), and a request to try.
 pub fn banner(config: &Config, addr: SocketAddr) -> String {
-    let uri = format!("http://{addr}");
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let uri = format!("{scheme}://{addr}");
     let mut text = format!("mock-server listening on {uri}\n");
+    let mut curl = "curl -s".to_owned();
+    if let Some(crate::tls::TlsSource::SelfSigned { write_cert }) = &config.tls {
+        match write_cert {
+            Some(path) => {
+                text.push_str(&format!(
+                    "tls: self-signed certificate for localhost, 127.0.0.1 and ::1, written to {}\n",
+                    path.display()
+                ));
+                curl = format!("curl -s --cacert {}", path.display());
+            }
+            None => {
+                text.push_str(
+                    "tls: self-signed certificate for localhost, 127.0.0.1 and ::1 \
+                     (--tls-write-cert FILE writes it out for a client to trust)\n",
+                );
+                curl = "curl -sk".to_owned();
+            }
+        }
+    }
     let path = format!(
         "{}{LOOKUP_PATH}",
         config.base_paths.first().map_or("", String::as_str)
@@ -144,7 +187,7 @@ pub fn banner(config: &Config, addr: SocketAddr) -> String {
         ));
         text.push_str(&data);
         text.push_str(&format!(
-            "try: curl -s {uri}{path} -H 'client_id: {}' -H 'client_secret: {}' \
+            "try: {curl} {uri}{path} -H 'client_id: {}' -H 'client_secret: {}' \
              -H 'content-type: application/json' -H 'x-trace-id: demo-1' \
              -d '{{\"spId\":\"10006\",\"accountName\":\"AT&T CLOUD TEST FOUNDRY\",\
              \"address\":{{\"street\":\"2900 W PLANO PKWY\",\"city\":\"PLANO\",\"state\":\"TX\",\
@@ -211,6 +254,7 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send {
 pub struct MockServer {
     addr: SocketAddr,
     lookup_path: String,
+    certificate_pem: Option<String>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
     _watcher: Option<notify::RecommendedWatcher>,
@@ -227,9 +271,19 @@ impl MockServer {
         self.addr
     }
 
-    /// The base URI, e.g. `http://127.0.0.1:41234`.
+    /// The base URI, e.g. `http://127.0.0.1:41234` (`https://` when serving HTTPS).
     pub fn uri(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.certificate_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The server's certificate (PEM) when it serves HTTPS, for a client to trust.
+    pub fn certificate_pem(&self) -> Option<&str> {
+        self.certificate_pem.as_deref()
     }
 
     /// The lookup's full URL under the first base path.
@@ -357,6 +411,25 @@ impl MockServerBuilder {
         self
     }
 
+    /// Refuses request heads over `bytes` with 431.
+    pub fn max_header_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_header_bytes = bytes;
+        self
+    }
+
+    /// The seconds a client has for a request's headers (and the idle time between requests),
+    /// and again for its body.
+    pub fn read_timeout_secs(mut self, seconds: u64) -> Self {
+        self.config.read_timeout_secs = seconds;
+        self
+    }
+
+    /// Serves HTTPS with this certificate.
+    pub fn tls(mut self, source: crate::tls::TlsSource) -> Self {
+        self.config.tls = Some(source);
+        self
+    }
+
     /// Loads everything, binds and starts serving in the background.
     ///
     /// # Errors
@@ -377,6 +450,8 @@ impl MockServerBuilder {
                     source,
                 })?;
         let addr = listener.local_addr().map_err(StartError::Serve)?;
+        let options = serve_options(&config, addr)?;
+        let certificate_pem = options.tls.as_ref().map(|tls| tls.certificate_pem.clone());
         let watcher = watch_fixtures(&config, &state)?;
         let (signal, stopped) = oneshot::channel::<()>();
         let lookup_path = format!(
@@ -384,17 +459,12 @@ impl MockServerBuilder {
             state.base_paths.first().map_or("", String::as_str)
         );
         let app = router(state);
-        let max_connections = config.max_connections.max(1);
-        let task = tokio::spawn(crate::transport::serve(
-            listener,
-            app,
-            max_connections,
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let task = tokio::spawn(crate::transport::serve(listener, app, options, async {
+            let _ = stopped.await;
+        }));
         Ok(MockServer {
             addr,
+            certificate_pem,
             lookup_path,
             shutdown: Some(signal),
             task: Some(task),

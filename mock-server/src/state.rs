@@ -28,6 +28,12 @@ pub struct LookupSettings {
     pub max_body_bytes: usize,
     /// See [`Config::data`].
     pub data: DataMode,
+    /// See [`Config::max_header_bytes`].
+    pub max_header_bytes: usize,
+    /// See [`Config::read_timeout_secs`]: the time a request's body may take to arrive.
+    pub read_timeout: std::time::Duration,
+    /// Whether the mock serves HTTPS (the scheme of the OpenAPI document's first server).
+    pub https: bool,
 }
 
 /// The shared state of a running mock.
@@ -112,6 +118,9 @@ impl AppState {
                 not_found: config.not_found,
                 max_body_bytes: config.max_body_bytes,
                 data: config.data,
+                max_header_bytes: config.max_header_bytes,
+                read_timeout: std::time::Duration::from_secs(config.read_timeout_secs.max(1)),
+                https: config.tls.is_some(),
             },
             base_paths,
             openapi,

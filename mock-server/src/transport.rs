@@ -19,15 +19,13 @@ use axum::Router;
 use axum::extract::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore};
-use tower::ServiceExt;
+use tower::ServiceExt as _;
 
-/// How long a client may take to send its request headers.
-pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long a shutdown waits for requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -136,9 +134,23 @@ impl AsyncWrite for FaultyStream {
     }
 }
 
+/// How connections are served: the limits and timeouts, and HTTPS when configured.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Connections served at once; the ones beyond get 503 and are closed.
+    pub max_connections: usize,
+    /// The mock's own limit on a request head; hyper refuses heads over twice it outright.
+    pub max_header_bytes: usize,
+    /// The time allowed for a request's headers, for the idle time between requests, and for
+    /// a TLS handshake.
+    pub read_timeout: Duration,
+    /// HTTPS, when configured.
+    pub tls: Option<crate::tls::Tls>,
+}
+
 /// The answer to a connection beyond the cap: 503 in the mock's error body, then close. Written
-/// straight to the socket, without reading the request, so it costs the server next to nothing.
-async fn refuse(mut stream: TcpStream) {
+/// straight to the stream, without reading the request, so it costs the server next to nothing.
+async fn refuse<S: AsyncWrite + Unpin>(mut stream: S) {
     use tokio::io::AsyncWriteExt;
     let body = crate::respond::error_text(
         &crate::error::ApiError::TooManyConnections,
@@ -149,7 +161,7 @@ async fn refuse(mut stream: TcpStream) {
          retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
         body.len()
     );
-    let _ = tokio::time::timeout(Duration::from_secs(5), async {
+    let _ = tokio::time::timeout(REFUSE_TIMEOUT, async {
         stream.write_all(head.as_bytes()).await?;
         stream.write_all(body.as_bytes()).await?;
         stream.shutdown().await
@@ -157,8 +169,10 @@ async fn refuse(mut stream: TcpStream) {
     .await;
 }
 
+/// How long a refused connection may take to receive its 503.
+const REFUSE_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
-/// At most `max_connections` are served at once; the ones beyond get 503 and are closed.
 ///
 /// # Errors
 ///
@@ -166,11 +180,12 @@ async fn refuse(mut stream: TcpStream) {
 pub async fn serve(
     listener: TcpListener,
     app: Router,
-    max_connections: usize,
+    options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
-    let slots = Arc::new(Semaphore::new(max_connections));
+    let slots = Arc::new(Semaphore::new(options.max_connections));
+    let options = Arc::new(options);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
         let (stream, _peer) = tokio::select! {
@@ -188,39 +203,42 @@ pub async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
-            tokio::spawn(refuse(stream));
-            continue;
-        };
+        let slot = Arc::clone(&slots).try_acquire_owned().ok();
         let connection = Arc::new(Connection::default());
-        let io = TokioIo::new(FaultyStream {
+        let stream = FaultyStream {
             inner: stream,
             connection: Arc::clone(&connection),
-        });
-        let per_request = Arc::clone(&connection);
-        let service = app
-            .clone()
-            .map_request(move |mut request: Request<Incoming>| {
-                request.extensions_mut().insert(Arc::clone(&per_request));
-                request
-            });
-        let served = hyper::server::conn::http1::Builder::new()
-            .timer(TokioTimer::new())
-            // A client that never finishes its headers does not hold a connection forever.
-            .header_read_timeout(HEADER_READ_TIMEOUT)
-            .serve_connection(io, TowerToHyperService::new(service));
-        let served = graceful.watch(served);
+        };
+        let watcher = graceful.watcher();
+        let (app, options) = (app.clone(), Arc::clone(&options));
         tokio::spawn(async move {
             // Held for as long as the connection lives.
-            let _slot = slot;
-            tokio::select! {
-                result = served => {
-                    if let Err(error) = result {
-                        tracing::debug!(%error, "connection ended with an error");
+            let Some(_slot) = slot else {
+                match &options.tls {
+                    None => refuse(stream).await,
+                    Some(tls) => {
+                        let handshake = tls.acceptor.accept(stream);
+                        if let Ok(Ok(stream)) =
+                            tokio::time::timeout(REFUSE_TIMEOUT, handshake).await
+                        {
+                            refuse(stream).await;
+                        }
                     }
                 }
-                // Dropping the connection drops the stream: a FIN, or an RST when armed.
-                () = connection.wait_ended() => {}
+                return;
+            };
+            match &options.tls {
+                None => serve_connection(stream, app, connection, &options, watcher).await,
+                Some(tls) => {
+                    let handshake = tls.acceptor.accept(stream);
+                    match tokio::time::timeout(options.read_timeout, handshake).await {
+                        Ok(Ok(stream)) => {
+                            serve_connection(stream, app, connection, &options, watcher).await;
+                        }
+                        Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                }
             }
         });
     }
@@ -235,4 +253,39 @@ pub async fn serve(
         );
     }
     Ok(())
+}
+
+/// Serves one connection's requests until it ends, or until its [`Connection`] is ended by a
+/// fault (dropping the stream then sends a FIN, or an RST when one is armed).
+async fn serve_connection<S>(
+    stream: S,
+    app: Router,
+    connection: Arc<Connection>,
+    options: &ServeOptions,
+    watcher: Watcher,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let per_request = Arc::clone(&connection);
+    let service = app.map_request(move |mut request: Request<Incoming>| {
+        request.extensions_mut().insert(Arc::clone(&per_request));
+        request
+    });
+    let served = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        // A client that never finishes its headers, or idles between requests, does not hold a
+        // connection forever.
+        .header_read_timeout(options.read_timeout)
+        // The middleware answers heads over the mock's limit with the error body; this is the
+        // hard stop beyond which hyper does not even buffer them.
+        .max_header_size(options.max_header_bytes.saturating_mul(2))
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+    tokio::select! {
+        result = watcher.watch(served) => {
+            if let Err(error) = result {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        }
+        () = connection.wait_ended() => {}
+    }
 }

@@ -6,7 +6,9 @@
 
 use alliance_schemas::{Schemas, Violation};
 use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, header};
+use std::time::Duration;
+
+use axum::http::{HeaderMap, Method, Uri, header};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
@@ -49,20 +51,37 @@ fn is_json_media_type(content_type: &str) -> bool {
         || (media_type.starts_with("application/") && media_type.ends_with("+json"))
 }
 
-/// Reads the whole body, refusing more than `limit` bytes.
+/// Reads the whole body, refusing more than `limit` bytes or a body slower than `timeout`.
 ///
 /// # Errors
 ///
-/// [`ApiError::PayloadTooLarge`] past the limit, [`ApiError::UnreadableBody`] when the connection
-/// fails while reading.
-pub async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
-    match Limited::new(body, limit).collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.downcast_ref::<LengthLimitError>().is_some() => {
+/// [`ApiError::PayloadTooLarge`] past the limit, [`ApiError::BodyTimeout`] when the body takes
+/// longer than `timeout`, [`ApiError::UnreadableBody`] when the connection fails while reading.
+pub async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
             Err(ApiError::PayloadTooLarge { limit })
         }
-        Err(_) => Err(ApiError::UnreadableBody),
+        Ok(Err(_)) => Err(ApiError::UnreadableBody),
+        Err(_) => Err(ApiError::BodyTimeout {
+            seconds: timeout.as_secs(),
+        }),
     }
+}
+
+/// The size of a request's head as sent: the request line and every header line.
+pub fn head_size(method: &Method, uri: &Uri, headers: &HeaderMap) -> usize {
+    // "METHOD URI HTTP/1.1\r\n" and "name: value\r\n" per header.
+    let target = uri
+        .path_and_query()
+        .map_or(1, |target| target.as_str().len());
+    let line = method.as_str().len() + target + 11;
+    headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .sum::<usize>()
+        + line
 }
 
 /// Parses the body as JSON.

@@ -1,0 +1,170 @@
+//! The limits that keep a slow or greedy client from holding the server: the request head size,
+//! the time for headers, for a body and between requests on a kept-alive connection.
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use mock_server::MockServer;
+use serde_json::Value;
+
+use crate::common::*;
+
+/// Writes `request` on a fresh connection, then reads until the server closes it (or 10 s pass).
+/// Returns what came back and how long the server took to close.
+fn exchange(address: SocketAddr, request: &[u8]) -> (String, Duration) {
+    let mut stream = TcpStream::connect(address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let started = Instant::now();
+    stream.write_all(request).expect("sends");
+    let mut received = Vec::new();
+    let _ = stream.read_to_end(&mut received);
+    (
+        String::from_utf8_lossy(&received).into_owned(),
+        started.elapsed(),
+    )
+}
+
+async fn exchange_async(address: SocketAddr, request: Vec<u8>) -> (String, Duration) {
+    tokio::task::spawn_blocking(move || exchange(address, &request))
+        .await
+        .expect("joins")
+}
+
+fn head_with(extra_header_bytes: usize) -> Vec<u8> {
+    let body = foundry().to_string();
+    format!(
+        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nconnection: close\r\n\
+         client_id: demo-client\r\nclient_secret: demo-secret\r\ncontent-type: application/json\r\n\
+         x-trace-id: limits\r\nx-padding: {}\r\ncontent-length: {}\r\n\r\n{body}",
+        "p".repeat(extra_header_bytes),
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn json_body(answer: &str) -> Value {
+    serde_json::from_str(answer.split("\r\n\r\n").nth(1).unwrap_or_default()).expect("a JSON body")
+}
+
+#[tokio::test]
+async fn a_request_head_over_the_limit_gets_431_with_the_error_body() {
+    let server = MockServer::builder()
+        .max_header_bytes(2048)
+        .start()
+        .await
+        .expect("starts");
+    let (fits, _) = exchange_async(server.address(), head_with(1000)).await;
+    assert!(fits.starts_with("HTTP/1.1 200 "), "{fits}");
+
+    let (over, _) = exchange_async(server.address(), head_with(3000)).await;
+    assert!(over.starts_with("HTTP/1.1 431 "), "{over}");
+    let body = json_body(&over);
+    assert_eq!(body["code"], 431);
+    assert_eq!(body["message"], "Request Header Fields Too Large");
+    assert_eq!(body["traceId"], "limits");
+
+    // Beyond twice the limit the head is not even buffered: a bare 431, then the end.
+    let (far_over, _) = exchange_async(server.address(), head_with(10_000)).await;
+    assert!(far_over.starts_with("HTTP/1.1 431 "), "{far_over}");
+}
+
+#[test]
+fn the_head_limit_holds_for_every_route_in_process() {
+    let app = app_with(|config| config.max_header_bytes = 1024);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    for path in [
+        "/api/v1/customerAccountLookup",
+        "/__admin/health",
+        "/nowhere",
+    ] {
+        let request = axum::http::Request::get(path)
+            .header("x-padding", "p".repeat(1100))
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        let answer = runtime.block_on(send(&app, request));
+        assert_eq!(
+            answer.status,
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "{path}"
+        );
+        assert_eq!(answer.json()["code"], 431, "{path}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_arrive_in_time_gets_408() {
+    let server = MockServer::builder()
+        .read_timeout_secs(1)
+        .start()
+        .await
+        .expect("starts");
+    // The head promises 200 bytes; only 10 come.
+    let request = b"POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\n\
+        client_id: demo-client\r\nclient_secret: demo-secret\r\ncontent-type: application/json\r\n\
+        x-trace-id: slow-body\r\ncontent-length: 200\r\n\r\n{\"spId\":\"";
+    let address = server.address();
+    let (answer, took) = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(address).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let started = Instant::now();
+        stream.write_all(request).expect("sends");
+        let mut received = [0_u8; 4096];
+        let n = stream.read(&mut received).unwrap_or(0);
+        (
+            String::from_utf8_lossy(&received[..n]).into_owned(),
+            started.elapsed(),
+        )
+    })
+    .await
+    .expect("joins");
+    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert_eq!(json_body(&answer)["traceId"], "slow-body");
+    assert!(
+        took >= Duration::from_millis(900),
+        "answered after {took:?}"
+    );
+}
+
+#[tokio::test]
+async fn headers_that_never_end_and_idle_connections_are_closed_after_the_read_timeout() {
+    let server = MockServer::builder()
+        .read_timeout_secs(1)
+        .start()
+        .await
+        .expect("starts");
+    // Half a head, then silence: the server closes without an answer.
+    let (answer, took) = exchange_async(
+        server.address(),
+        b"POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\n".to_vec(),
+    )
+    .await;
+    assert!(!answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(8),
+        "closed after {took:?}"
+    );
+
+    // A complete request on a kept-alive connection, then silence: answered, then closed.
+    let body = foundry().to_string();
+    let request = format!(
+        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
+         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: idle\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let (answer, took) = exchange_async(server.address(), request.into_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_secs(8),
+        "the idle connection closed after {took:?}"
+    );
+}
