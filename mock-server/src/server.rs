@@ -76,6 +76,7 @@ pub async fn run(config: Config) -> Result<(), StartError> {
             source,
         })?;
     let addr = listener.local_addr().map_err(StartError::Serve)?;
+    let options = serve_options(&config, addr)?;
     {
         let fixtures = state.fixtures.load();
         tracing::info!(
@@ -93,7 +94,6 @@ pub async fn run(config: Config) -> Result<(), StartError> {
              switch scenarios and read the journal; set --admin-token"
         );
     }
-    let options = serve_options(&config, addr)?;
     let _watcher = watch_fixtures(&config, &state)?;
     print!("{}", banner(&config, addr));
     crate::transport::serve(listener, router(state), options, shutdown)

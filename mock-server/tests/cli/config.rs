@@ -167,3 +167,80 @@ fn watch_without_a_fixture_folder_is_refused() {
         "mock-server: --watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change"
     );
 }
+
+#[test]
+fn a_certificate_file_that_is_not_pem_is_refused_with_its_name() {
+    let scratch = Scratch::new("bad-cert");
+    let cert = scratch.write("cert.pem", "not a certificate\n");
+    let key = scratch.write("key.pem", "not a key either\n");
+    let output = run(&[
+        "--tls-cert",
+        cert.to_str().expect("utf-8"),
+        "--tls-key",
+        key.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        format!(
+            "mock-server: {}: expected a certificate chain in PEM format: no CERTIFICATE block found",
+            cert.display()
+        )
+    );
+}
+
+#[test]
+fn a_missing_key_file_is_refused_with_its_name() {
+    let scratch = Scratch::new("missing-key");
+    let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a cert");
+    let cert = scratch.write("cert.pem", &made.cert.pem());
+    let output = run(&[
+        "--tls-cert",
+        cert.to_str().expect("utf-8"),
+        "--tls-key",
+        "/nonexistent/key.pem",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("mock-server: /nonexistent/key.pem: cannot be read: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn a_key_that_does_not_match_the_certificate_is_refused() {
+    let scratch = Scratch::new("mismatched-key");
+    let one = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a cert");
+    let other = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a cert");
+    let cert = scratch.write("cert.pem", &one.cert.pem());
+    let key = scratch.write("key.pem", &other.signing_key.serialize_pem());
+    let output = run(&[
+        "--tls-cert",
+        cert.to_str().expect("utf-8"),
+        "--tls-key",
+        key.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(message.contains("unusable for TLS"), "{message}");
+    assert!(!message.contains("PRIVATE KEY"), "{message}");
+}
+
+#[test]
+fn tls_options_that_do_not_fit_together_are_refused() {
+    let output = run(&["--tls-write-cert", "/tmp/cert.pem"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "mock-server: tls-write-cert writes the self-signed certificate: it needs tls-self-signed"
+    );
+    let scratch = Scratch::new("tls-file-options");
+    let file = scratch.write("mock.toml", "tls-cert = \"cert.pem\"\n");
+    let output = run(&["--config", file.to_str().expect("utf-8")]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output).trim(),
+        "mock-server: tls-cert and tls-key go together: give both"
+    );
+}

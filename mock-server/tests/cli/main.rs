@@ -78,6 +78,7 @@ fn start(args: &[&str]) -> Running {
     let address = first
         .trim()
         .strip_prefix("mock-server listening on http://")
+        .or_else(|| first.trim().strip_prefix("mock-server listening on https://"))
         .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
         .to_owned();
     let mut stdout_lines = vec![first.trim_end().to_owned()];
@@ -387,6 +388,12 @@ fn help_documents_every_flag_with_its_environment_variable() {
         ("--admin-token", "MOCK_ADMIN_TOKEN"),
         ("--watch", "MOCK_WATCH"),
         ("--max-connections", "MOCK_MAX_CONNECTIONS"),
+        ("--max-header-bytes", "MOCK_MAX_HEADER_BYTES"),
+        ("--read-timeout", "MOCK_READ_TIMEOUT"),
+        ("--tls-cert", "MOCK_TLS_CERT"),
+        ("--tls-key", "MOCK_TLS_KEY"),
+        ("--tls-self-signed", "MOCK_TLS_SELF_SIGNED"),
+        ("--tls-write-cert", "MOCK_TLS_WRITE_CERT"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),
@@ -442,6 +449,44 @@ fn base_path_root_serves_the_lookup_without_api_v1() {
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("reads");
     assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    let (status, _) = server.stop();
+    assert!(status.success());
+}
+
+#[test]
+fn tls_self_signed_prints_an_https_address_and_writes_the_certificate() {
+    let scratch = Scratch::new("tls-banner");
+    let cert = scratch.path().join("mock.pem");
+    let server = start(&[
+        "--tls-self-signed",
+        "--tls-write-cert",
+        cert.to_str().expect("utf-8"),
+    ]);
+    assert!(
+        server.stdout_lines[0].starts_with("mock-server listening on https://127.0.0.1:"),
+        "{:?}",
+        server.stdout_lines
+    );
+    assert_eq!(
+        server.stdout_lines[1],
+        format!(
+            "tls: self-signed certificate for localhost, 127.0.0.1 and ::1, written to {}",
+            cert.display()
+        )
+    );
+    let pem = std::fs::read_to_string(&cert).expect("the certificate was written");
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    // Plain HTTP on the HTTPS port gets no HTTP answer.
+    let mut stream = TcpStream::connect(&server.address).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .expect("timeout");
+    stream
+        .write_all(b"GET /__admin/health HTTP/1.1\r\nhost: mock\r\n\r\n")
+        .expect("sends");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    assert!(!answer.starts_with(b"HTTP/1.1 200"));
     let (status, _) = server.stop();
     assert!(status.success());
 }
