@@ -20,6 +20,8 @@ use crate::{admin, lookup, observe, respond};
 pub const LOOKUP_PATH: &str = "/customerAccountLookup";
 
 /// The complete application. Drive it with `tower::ServiceExt::oneshot` in tests, or serve it.
+/// It needs a Tokio runtime with timers enabled (`enable_all` or `enable_time`): a body that
+/// does not arrive in time is refused.
 pub fn router(state: Arc<AppState>) -> Router {
     let mut router = Router::new();
     for base in &state.base_paths {

@@ -8,6 +8,7 @@ mod generated;
 mod in_process;
 mod limits;
 mod properties;
+mod robustness;
 mod routing;
 mod scenarios;
 mod search;

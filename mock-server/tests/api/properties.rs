@@ -14,6 +14,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
     static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RUNTIME.get_or_init(|| {
         tokio::runtime::Builder::new_current_thread()
+            .enable_all()
             .build()
             .expect("a runtime")
     })
@@ -79,6 +80,8 @@ fn check_answer(answer: &Answer) -> Result<(), TestCaseError> {
 }
 
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
     #[test]
     fn arbitrary_json_bodies_never_cause_a_server_error(body in arbitrary_json()) {
         let answer = runtime().block_on(send(shared_app(), lookup(&body)));

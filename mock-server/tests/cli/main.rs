@@ -78,7 +78,11 @@ fn start(args: &[&str]) -> Running {
     let address = first
         .trim()
         .strip_prefix("mock-server listening on http://")
-        .or_else(|| first.trim().strip_prefix("mock-server listening on https://"))
+        .or_else(|| {
+            first
+                .trim()
+                .strip_prefix("mock-server listening on https://")
+        })
         .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
         .to_owned();
     let mut stdout_lines = vec![first.trim_end().to_owned()];
