@@ -63,6 +63,11 @@ pub struct CaseArgs {
         value_name = "SECONDS"
     )]
     pub timeout_secs: u64,
+
+    /// Trust this certificate (PEM) besides the system's roots for https:// endpoints, e.g. the
+    /// file the mock's --tls-write-cert wrote.
+    #[arg(long, env = "CONTRACT_CA_CERT", value_name = "FILE")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// `contract-tests run`.

@@ -51,6 +51,31 @@ fn cases(args: &CaseArgs, contract: &Contract) -> anyhow::Result<Vec<Case>> {
     Ok(cases)
 }
 
+/// A runner with the timeout and the extra trusted certificate of the command line.
+fn runner<'a>(
+    contract: &'a Contract,
+    target: Target,
+    mode: Mode,
+    args: &CaseArgs,
+) -> anyhow::Result<Runner<'a>> {
+    let runner = Runner::new(
+        contract,
+        target,
+        mode,
+        Duration::from_secs(args.timeout_secs),
+    )?;
+    match &args.ca_cert {
+        None => Ok(runner),
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .with_context(|| format!("{}: cannot be read", path.display()))?;
+            runner
+                .trusting(&pem)
+                .with_context(|| format!("{}: expected PEM certificates", path.display()))
+        }
+    }
+}
+
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
@@ -68,8 +93,7 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
         client_id: args.client_id,
         client_secret: args.client_secret,
     };
-    let timeout = Duration::from_secs(args.cases.timeout_secs);
-    let results = Runner::new(&contract, target, mode, timeout)?
+    let results = runner(&contract, target, mode, &args.cases)?
         .run(&cases)
         .await?;
     let info = RunInfo::new(args.base_url, mode);
@@ -141,7 +165,6 @@ async fn drift(args: DiffArgs) -> anyhow::Result<bool> {
     };
     let contract = Contract::load()?;
     let cases = cases(&args.cases, &contract)?;
-    let timeout = Duration::from_secs(args.cases.timeout_secs);
     let mut results = Vec::with_capacity(2);
     for (index, base_url) in args.base_urls.iter().enumerate() {
         let target = Target {
@@ -149,7 +172,7 @@ async fn drift(args: DiffArgs) -> anyhow::Result<bool> {
             client_id: pick(&args.client_ids, "--client-id", index)?,
             client_secret: pick(&args.client_secrets, "--client-secret", index)?,
         };
-        let runner = Runner::new(&contract, target, Mode::Tolerant, timeout)?;
+        let runner = runner(&contract, target, Mode::Tolerant, &args.cases)?;
         results.push(runner.run(&cases).await?);
     }
     let differences = diff::compare(&results[0], &results[1]);

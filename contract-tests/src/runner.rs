@@ -75,6 +75,7 @@ pub struct Runner<'a> {
     target: Target,
     mode: Mode,
     client: reqwest::Client,
+    timeout: Duration,
 }
 
 impl<'a> Runner<'a> {
@@ -100,7 +101,24 @@ impl<'a> Runner<'a> {
             target,
             mode,
             client,
+            timeout,
         })
+    }
+
+    /// Trusts `pem` (one or more PEM certificates) besides the system's roots, e.g. a mock's
+    /// self-signed certificate.
+    ///
+    /// # Errors
+    ///
+    /// [`RunError::Client`] when `pem` holds no usable certificate.
+    pub fn trusting(mut self, pem: &[u8]) -> Result<Self, RunError> {
+        let certificates = reqwest::Certificate::from_pem_bundle(pem).map_err(RunError::Client)?;
+        self.client = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .tls_certs_merge(certificates)
+            .build()
+            .map_err(RunError::Client)?;
+        Ok(self)
     }
 
     /// The target.

@@ -8,7 +8,8 @@ use mock_server::{MockServer, NotFoundStyle};
 
 const SECRET: &str = "top-secret-4711";
 
-const ENV: [&str; 14] = [
+const ENV: [&str; 15] = [
+    "CONTRACT_CA_CERT",
     "CONTRACT_BASE_URL",
     "CONTRACT_CLIENT_ID",
     "CONTRACT_CLIENT_SECRET",
@@ -108,6 +109,36 @@ async fn a_strict_run_against_the_mock_exits_0_and_writes_both_reports() {
         serde_json::from_str(&std::fs::read_to_string(&json).expect("a JSON file")).expect("JSON");
     assert_eq!(json["summary"]["passed"], 24);
     assert_eq!(json["mode"], "strict");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_strict_run_against_the_https_mock_trusting_its_certificate_passes() {
+    let server = MockServer::builder()
+        .client("sp-10006", SECRET)
+        .tls(mock_server::tls::TlsSource::SelfSigned { write_cert: None })
+        .start()
+        .await
+        .expect("the mock starts");
+    assert!(server.uri().starts_with("https://"));
+    let certificate = temp("mock.pem");
+    std::fs::write(
+        &certificate,
+        server.certificate_pem().expect("a certificate"),
+    )
+    .expect("writes");
+
+    let untrusted = run_binary(run_args(&server.uri(), SECRET, &["--strict"])).await;
+    assert_eq!(untrusted.status.code(), Some(2), "{}", stdout(&untrusted));
+
+    let ca = certificate.display().to_string();
+    let output = run_binary(run_args(
+        &server.uri(),
+        SECRET,
+        &["--strict", "--ca-cert", &ca],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(last_line(&output), "24 passed, 0 failed, 0 skipped");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -295,7 +326,7 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
 
 #[test]
 fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
-    for (command, vars) in [("run", &ENV[..11]), ("diff", &ENV[3..])] {
+    for (command, vars) in [("run", &ENV[..12]), ("diff", &ENV[4..])] {
         let output = contract_tests(&[command, "--help"]);
         let help = stdout(&output);
         for var in vars {

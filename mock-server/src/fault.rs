@@ -86,8 +86,14 @@ pub async fn deliver(
             let (parts, body) = response.into_parts();
             let bytes = collect(body).await;
             let interval = Duration::from_millis(*interval_ms);
+            // Bounded like every scenario delay: larger pieces when the drip would outlast it.
+            let pieces_allowed = (crate::scenario::MAX_DELAY_MS / interval_ms.max(&1)).max(1);
+            let pieces_allowed = usize::try_from(pieces_allowed).unwrap_or(usize::MAX);
+            let chunk_bytes = (*chunk_bytes)
+                .max(bytes.len().div_ceil(pieces_allowed))
+                .max(1);
             let chunks: Vec<Bytes> = bytes
-                .chunks(*chunk_bytes)
+                .chunks(chunk_bytes)
                 .map(Bytes::copy_from_slice)
                 .collect();
             let total = bytes.len();
@@ -144,4 +150,30 @@ async fn collect(body: Body) -> Bytes {
         .await
         .map(http_body_util::Collected::to_bytes)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_drip_that_would_outlast_the_delay_bound_sends_larger_pieces() {
+        let body = "x".repeat(1200);
+        let drip = Fault::SlowDrip {
+            chunk_bytes: 1,
+            interval_ms: 10_000,
+        };
+        let response = deliver(&drip, respond::json(StatusCode::OK, body.clone()), None, 0).await;
+        let started = tokio::time::Instant::now();
+        let mut body_stream = response.into_body();
+        let (mut pieces, mut received) = (0, 0);
+        while let Some(frame) = body_stream.frame().await {
+            let data = frame.expect("a frame").into_data().unwrap_or_default();
+            pieces += 1;
+            received += data.len();
+        }
+        assert_eq!(received, 1200);
+        assert_eq!(pieces, 30, "300 s at one piece per 10 s");
+        assert!(started.elapsed() <= Duration::from_millis(crate::scenario::MAX_DELAY_MS));
+    }
 }

@@ -49,7 +49,7 @@ impl Source {
     }
 }
 
-/// The scenario named by the `x-mock-scenario` header, if any.
+/// The scenario named by the `x-mock-scenario` header, if any; an empty header names none.
 ///
 /// # Errors
 ///
@@ -62,7 +62,11 @@ pub fn from_header<'a>(
         return Ok(None);
     };
     let name = String::from_utf8_lossy(value.as_bytes());
-    named(name.trim(), scenarios).map(Some)
+    match name.trim() {
+        // An empty header (a client template's unset variable) names no scenario.
+        "" => Ok(None),
+        name => named(name, scenarios).map(Some),
+    }
 }
 
 /// The scenario named by an `accountName` of `SCENARIO <name> [name to look up]`, if any. The

@@ -254,3 +254,12 @@ async fn generated_mode_scenarios_still_match_the_request() {
             .is_some_and(|n| n.contains("ZEPHYR"))
     }));
 }
+
+#[tokio::test]
+async fn an_empty_scenario_header_names_no_scenario() {
+    for empty in ["", "  "] {
+        let answer = with_scenario(empty).await;
+        assert_eq!(answer.status, StatusCode::OK, "{empty:?}");
+        assert_eq!(answer.names(), vec!["AT&T CLOUD TEST FOUNDRY"]);
+    }
+}

@@ -214,6 +214,22 @@ fn secrets_never_reach_stdout_stderr_or_a_response() {
         FOUNDRY,
     );
     assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
+    let journal = {
+        let mut stream = TcpStream::connect(&server.address).expect("connects");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        stream
+            .write_all(b"GET /__admin/requests HTTP/1.1\r\nhost: mock\r\nconnection: close\r\n\r\n")
+            .expect("sends");
+        let mut journal = String::new();
+        stream.read_to_string(&mut journal).expect("reads");
+        journal
+    };
+    assert!(
+        journal.contains("\"s-2\""),
+        "both requests are journaled: {journal}"
+    );
     let printed = server.stdout_lines.join("\n");
     let (_, logged) = server.stop();
     assert!(
@@ -221,7 +237,7 @@ fn secrets_never_reach_stdout_stderr_or_a_response() {
         "the request log is on: {logged}"
     );
     assert!(logged.contains("status=401"), "{logged}");
-    for text in [&ok, &refused, &logged, &printed] {
+    for text in [&ok, &refused, &journal, &logged, &printed] {
         assert!(!text.contains(secret), "secret leaked: {text}");
         assert!(!text.contains(wrong), "wrong secret leaked: {text}");
     }
