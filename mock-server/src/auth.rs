@@ -5,16 +5,16 @@
 //! request, so neither the time taken nor an early exit tells a caller how close a guess was or
 //! which client ids exist. Only the length of a secret can leak, as with any such comparison.
 
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use subtle::ConstantTimeEq;
 
 use crate::config::Client;
 use crate::error::ApiError;
 
 /// The header carrying the client id.
-pub const CLIENT_ID: &str = "client_id";
+pub const CLIENT_ID: HeaderName = HeaderName::from_static("client_id");
 /// The header carrying the client secret.
-pub const CLIENT_SECRET: &str = "client_secret";
+pub const CLIENT_SECRET: HeaderName = HeaderName::from_static("client_secret");
 
 /// The accepted credentials.
 #[derive(Debug, Clone)]

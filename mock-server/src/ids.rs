@@ -1,13 +1,13 @@
 //! The caller's tracing ids: `x-trace-id` (required) and `x-transaction-id` (optional), echoed
 //! on every response and carried into error bodies and log lines.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::response::Response;
 
 /// The header naming the whole Ordering flow a call belongs to.
-pub const TRACE_ID: &str = "x-trace-id";
+pub const TRACE_ID: HeaderName = HeaderName::from_static("x-trace-id");
 /// The header naming this one transaction.
-pub const TRANSACTION_ID: &str = "x-transaction-id";
+pub const TRANSACTION_ID: HeaderName = HeaderName::from_static("x-transaction-id");
 
 /// The request's ids, as text (bytes that are not UTF-8 are replaced).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -21,7 +21,7 @@ pub struct RequestIds {
 impl RequestIds {
     /// Reads the ids from request headers (names in any case).
     pub fn from_headers(headers: &HeaderMap) -> Self {
-        let text = |name| {
+        let text = |name: HeaderName| {
             headers.get(name).map(|value: &axum::http::HeaderValue| {
                 String::from_utf8_lossy(value.as_bytes()).into_owned()
             })
@@ -52,6 +52,19 @@ impl EchoedIds {
     /// The `x-trace-id`, if sent.
     pub fn trace_id(&self) -> Option<&HeaderValue> {
         self.trace.as_ref()
+    }
+
+    /// The ids as text, for an error body.
+    pub fn to_request_ids(&self) -> RequestIds {
+        let text = |value: &Option<HeaderValue>| {
+            value
+                .as_ref()
+                .map(|value| String::from_utf8_lossy(value.as_bytes()).into_owned())
+        };
+        RequestIds {
+            trace_id: text(&self.trace),
+            transaction_id: text(&self.transaction),
+        }
     }
 
     /// Copies the ids onto the response.

@@ -4,13 +4,15 @@
 //! are redacted before an entry is stored: `client_secret`, `authorization` and
 //! `x-admin-token` never reach it.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::ops::Range;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use axum::body::Bytes;
-use axum::http::{HeaderMap, HeaderValue, Method, Uri};
+use axum::http::{HeaderMap, Method, Uri};
 use serde::{Deserialize, Serialize};
 
 use crate::lookup::Answered;
@@ -74,22 +76,74 @@ struct Record {
     id: u64,
     time: SystemTime,
     method: Method,
-    path: String,
-    /// `name: value` lines, secrets already redacted: one buffer, cheap to keep and to drop.
-    headers: String,
-    trace_id: Option<HeaderValue>,
+    /// The request as text in one buffer, cheap to keep and to drop: the path and query, then
+    /// `name: value` lines with the secrets already redacted.
+    head: Head,
     body: Option<Bytes>,
     client_id: Option<String>,
     scenario: Option<String>,
     scenario_source: Option<Source>,
-    source: Option<String>,
+    source: Option<Cow<'static, str>>,
     status: u16,
     latency: Duration,
 }
 
+/// The path and the redacted header lines in one string, with where the path ends and where
+/// the first `x-trace-id` value is.
+#[derive(Debug, Clone, Default)]
+struct Head {
+    text: String,
+    path_end: usize,
+    trace_id: Option<Range<usize>>,
+}
+
+impl Head {
+    fn of(uri: &Uri, headers: &HeaderMap) -> Self {
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let mut text = String::with_capacity(path.len() + 256);
+        text.push_str(path);
+        text.push('\n');
+        let mut trace_id = None;
+        for (name, value) in headers {
+            text.push_str(name.as_str());
+            text.push_str(": ");
+            if REDACTED.contains(&name.as_str()) {
+                text.push_str("***");
+            } else {
+                // Line breaks cannot occur in a header value; other bytes are shown as text.
+                let start = text.len();
+                text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+                if trace_id.is_none() && name == crate::ids::TRACE_ID {
+                    trace_id = Some(start..text.len());
+                }
+            }
+            text.push('\n');
+        }
+        Head {
+            path_end: path.len(),
+            text,
+            trace_id,
+        }
+    }
+
+    fn path(&self) -> &str {
+        &self.text[..self.path_end]
+    }
+
+    fn header_lines(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.text[self.path_end + 1..]
+            .lines()
+            .filter_map(|line| line.split_once(": "))
+    }
+
+    fn trace_id(&self) -> Option<&str> {
+        self.trace_id.clone().map(|range| &self.text[range])
+    }
+}
+
 impl Record {
-    fn trace_id(&self) -> Option<&[u8]> {
-        self.trace_id.as_ref().map(HeaderValue::as_bytes)
+    fn trace_id(&self) -> Option<&str> {
+        self.head.trace_id()
     }
 
     fn to_entry(&self) -> Entry {
@@ -98,11 +152,10 @@ impl Record {
             id: self.id,
             time: humantime::format_rfc3339_millis(self.time).to_string(),
             method: self.method.to_string(),
-            path: self.path.clone(),
+            path: self.head.path().to_owned(),
             headers: self
-                .headers
-                .lines()
-                .filter_map(|line| line.split_once(": "))
+                .head
+                .header_lines()
                 .map(|(name, value)| (name.to_owned(), value.to_owned()))
                 .collect(),
             body: self
@@ -110,10 +163,10 @@ impl Record {
                 .as_ref()
                 .map(|body| text(body).chars().take(MAX_BODY_CHARS).collect()),
             client_id: self.client_id.clone(),
-            trace_id: self.trace_id().map(text),
+            trace_id: self.trace_id().map(str::to_owned),
             scenario: self.scenario.clone(),
             scenario_source: self.scenario_source.map(|s| s.as_str().to_owned()),
-            source: self.source.clone(),
+            source: self.source.as_ref().map(|source| source.to_string()),
             status: self.status,
             latency_ms: (self.latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
         }
@@ -123,7 +176,7 @@ impl Record {
         filter
             .trace_id
             .as_ref()
-            .is_none_or(|trace| self.trace_id() == Some(trace.as_bytes()))
+            .is_none_or(|trace| self.trace_id() == Some(trace.as_str()))
             && (filter.client_id.is_none() || self.client_id == filter.client_id)
             && filter.status.is_none_or(|status| self.status == status)
     }
@@ -211,9 +264,7 @@ impl Journal {
 pub struct Pending {
     time: SystemTime,
     method: Method,
-    path: String,
-    headers: String,
-    trace_id: Option<HeaderValue>,
+    head: Head,
 }
 
 impl Journal {
@@ -226,14 +277,8 @@ impl Journal {
         Some(Pending {
             time: SystemTime::now(),
             method: method.clone(),
-            path: uri
-                .path_and_query()
-                .map_or_else(|| uri.path().to_owned(), |p| p.as_str().to_owned()),
-            headers: redacted(headers),
-            // A copy, not a slice of the connection's read buffer (see the body in `lookup`).
-            trace_id: headers
-                .get(crate::ids::TRACE_ID)
-                .and_then(|value| HeaderValue::from_bytes(value.as_bytes()).ok()),
+            // Copies, not slices of the connection's read buffer (see the body in `lookup`).
+            head: Head::of(uri, headers),
         })
     }
 
@@ -250,7 +295,7 @@ impl Journal {
                 a.client_id,
                 a.scenario,
                 a.scenario_source,
-                (!a.source.is_empty()).then(|| a.source.into_owned()),
+                (!a.source.is_empty()).then_some(a.source),
                 a.body,
             ),
             None => (None, None, None, None, None),
@@ -259,9 +304,7 @@ impl Journal {
             id: 0,
             time: pending.time,
             method: pending.method,
-            path: pending.path,
-            headers: pending.headers,
-            trace_id: pending.trace_id,
+            head: pending.head,
             body,
             client_id,
             scenario,
@@ -273,24 +316,6 @@ impl Journal {
     }
 }
 
-/// The request's headers as `name: value` lines, every secret replaced before anything is
-/// stored.
-fn redacted(headers: &HeaderMap) -> String {
-    let mut kept = String::with_capacity(256);
-    for (name, value) in headers {
-        kept.push_str(name.as_str());
-        kept.push_str(": ");
-        if REDACTED.contains(&name.as_str()) {
-            kept.push_str("***");
-        } else {
-            // Line breaks cannot occur in a header value; other bytes are shown as text.
-            kept.push_str(&String::from_utf8_lossy(value.as_bytes()));
-        }
-        kept.push('\n');
-    }
-    kept
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -300,9 +325,11 @@ mod tests {
             id: 0,
             time: SystemTime::now(),
             method: Method::POST,
-            path: "/".to_owned(),
-            headers: String::new(),
-            trace_id: Some(trace.parse().expect("a header value")),
+            head: Head {
+                text: format!("/\nx-trace-id: {trace}\n"),
+                path_end: 1,
+                trace_id: Some(14..14 + trace.len()),
+            },
             body: None,
             client_id: None,
             scenario: None,
@@ -345,7 +372,11 @@ mod tests {
         headers.insert("client_secret", "s3cret".parse().expect("value"));
         headers.insert("x-admin-token", "t0ken".parse().expect("value"));
         headers.insert("client_id", "sp".parse().expect("value"));
-        let kept = redacted(&headers);
+        headers.insert("x-trace-id", "t-1".parse().expect("value"));
+        let head = Head::of(&Uri::from_static("/x?y=1"), &headers);
+        assert_eq!(head.path(), "/x?y=1");
+        assert_eq!(head.trace_id(), Some("t-1"));
+        let kept = &head.text;
         assert!(kept.contains("client_secret: ***\n"), "{kept}");
         assert!(kept.contains("x-admin-token: ***\n"), "{kept}");
         assert!(kept.contains("client_id: sp\n"), "{kept}");

@@ -41,12 +41,16 @@ pub struct Answered {
     pub body: Option<Bytes>,
 }
 
-/// The lookup handler.
+/// The lookup handler, with its own bookkeeping (see [`crate::observe::observed`]).
 pub async fn lookup(State(state): State<Arc<AppState>>, request: Request) -> Response {
+    crate::observe::observed(&state, request, |request| handle(&state, request)).await
+}
+
+async fn handle(state: &AppState, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let connection = parts.extensions.get::<Arc<Connection>>().cloned();
     let mut answered = Answered::default();
-    let result = answer(&state, &parts.headers, body, connection, &mut answered).await;
+    let result = answer(state, &parts.headers, body, connection, &mut answered).await;
     let mut response = match result {
         Ok(response) => response,
         Err(error) => respond::error(&error, &RequestIds::from_headers(&parts.headers)),
@@ -75,10 +79,20 @@ async fn answer(
         state.settings.read_timeout,
     )
     .await;
-    let mut parsed: Option<Value> = read
-        .as_ref()
-        .ok()
-        .and_then(|b| serde_json::from_slice(b).ok());
+    // The quick path reads a plainly valid body straight into a request; anything else is
+    // parsed as JSON and goes the full way (markers, canned examples, every violation).
+    let quick = read.as_ref().ok().and_then(|bytes| {
+        validate::quick_request(
+            &state.schemas,
+            bytes,
+            state.settings.require_sp_id,
+            |name| fixtures.canned_might_match(name),
+        )
+    });
+    let mut parsed: Option<Value> = match (&quick, &read) {
+        (None, Ok(bytes)) => serde_json::from_slice(bytes).ok(),
+        _ => None,
+    };
     if let Ok(bytes) = &read
         && state.journal.capacity() > 0
     {
@@ -109,33 +123,48 @@ async fn answer(
 
     validate::headers(headers)?;
     let bytes = read?;
-    let value = match parsed {
-        Some(value) => value,
-        None => validate::parse_json(&bytes)?,
-    };
     let shape = match behaviour {
         Some(Behaviour::Accounts(shape)) => Some(shape),
         _ => None,
     };
-    let canned = if shape.is_none() {
-        fixtures.canned_for(&value)
-    } else {
-        None
+    let next = match quick {
+        Some(request) => Next::Search(request),
+        None => {
+            let value = match parsed {
+                Some(value) => value,
+                None => validate::parse_json(&bytes)?,
+            };
+            let canned = if shape.is_none() {
+                fixtures.canned_for(&value)
+            } else {
+                None
+            };
+            match canned {
+                Some(canned) => Next::Canned(canned),
+                None => Next::Search(validate::body(
+                    &state.schemas,
+                    value,
+                    state.settings.require_sp_id,
+                )?),
+            }
+        }
     };
-    let response = if let Some(canned) = canned {
-        let status =
-            StatusCode::from_u16(canned.example.response.status).map_err(|_| ApiError::Internal)?;
-        answered.source = Cow::Owned(format!("canned:{}", canned.name));
-        respond::json(status, canned.body.clone())
-    } else {
-        let request = validate::body(&state.schemas, value, state.settings.require_sp_id)?;
-        let query = Query::new(&request);
-        let (body, source) = match shape {
-            Some(shape) => shaped_accounts(state, &fixtures, &query, shape)?,
-            None => usual_accounts(state, &fixtures, &query)?,
-        };
-        answered.source = Cow::Borrowed(source);
-        respond::json(StatusCode::OK, body)
+    let response = match next {
+        Next::Canned(canned) => {
+            let status = StatusCode::from_u16(canned.example.response.status)
+                .map_err(|_| ApiError::Internal)?;
+            answered.source = Cow::Owned(format!("canned:{}", canned.name));
+            respond::json(status, canned.body.clone())
+        }
+        Next::Search(request) => {
+            let query = Query::new(&request);
+            let (body, source) = match shape {
+                Some(shape) => shaped_accounts(state, &fixtures, &query, shape)?,
+                None => usual_accounts(state, &fixtures, &query)?,
+            };
+            answered.source = Cow::Borrowed(source);
+            respond::json(StatusCode::OK, body)
+        }
     };
     Ok(match behaviour {
         Some(Behaviour::Fault(f)) => {
@@ -143,6 +172,12 @@ async fn answer(
         }
         _ => response,
     })
+}
+
+/// What answers a request once its body is read: a canned example, or the search.
+enum Next<'a> {
+    Canned(&'a crate::fixtures::Canned),
+    Search(crate::request::LookupRequest),
 }
 
 /// The scenario of this request, most specific source first (see [`select`]).

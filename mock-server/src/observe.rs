@@ -1,13 +1,20 @@
-//! The bookkeeping around every request, in one middleware so a request pays for one layer:
-//! the caller's ids echoed on the response, a journal entry, a log line; and the one check
-//! every route shares, the size of the request head.
+//! The bookkeeping around every request: the caller's ids echoed on the response, a journal
+//! entry, a log line, a panic turned into a 500 body; and the one check every route shares, the
+//! size of the request head.
+//!
+//! [`observed`] does it around any handler. The lookup calls it itself, so its requests pass
+//! through no middleware layer at all; every other route gets it from the [`observe`] middleware.
 
+use std::any::Any;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use futures_util::FutureExt as _;
 
 use crate::error::ApiError;
 use crate::ids::{EchoedIds, RequestIds};
@@ -15,12 +22,23 @@ use crate::lookup::Answered;
 use crate::state::AppState;
 use crate::{logging, respond};
 
-/// Middleware: echo the ids, journal, log.
+/// Middleware: [`observed`] around the rest of the router.
 pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
+    observed(&state, request, |request| next.run(request)).await
+}
+
+/// Runs `handler` for `request` with the bookkeeping around it: the head size check (431), the
+/// ids echoed, the journal entry, the log line, and a 500 body if the handler panics.
+pub async fn observed<H, F>(state: &AppState, request: Request, handler: H) -> Response
+where
+    H: FnOnce(Request) -> F,
+    F: Future<Output = Response>,
+{
     let started = Instant::now();
     let ids = EchoedIds::of(request.headers());
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    // A clone of the URI shares its bytes: no copy of the path per request.
+    let uri = request.uri().clone();
     let pending = state
         .journal
         .capture(request.method(), request.uri(), request.headers());
@@ -32,14 +50,17 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
                 &RequestIds::from_headers(request.headers()),
             )
         } else {
-            next.run(request).await
+            match AssertUnwindSafe(handler(request)).catch_unwind().await {
+                Ok(response) => response,
+                Err(panic) => panic_response(&panic, &ids.to_request_ids()),
+            }
         };
     ids.apply(&mut response);
     let latency = started.elapsed();
     let answered = response.extensions_mut().remove::<Answered>();
     logging::request_line(
         &method,
-        &path,
+        uri.path(),
         response.status(),
         latency,
         ids.trace_id(),
@@ -51,4 +72,51 @@ pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next:
             .finish(pending, answered, response.status().as_u16(), latency);
     }
     response
+}
+
+/// A panic is a defect: it is logged, and the caller gets a well-formed 500 instead of a dropped
+/// connection (with the echoed id headers, added by the caller).
+fn panic_response(panic: &Box<dyn Any + Send + 'static>, ids: &RequestIds) -> Response {
+    let detail = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    tracing::error!(detail, "request handler panicked");
+    respond::error(&ApiError::Internal, ids)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use http_body_util::BodyExt as _;
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_with_the_error_body_and_the_callers_ids() {
+        let state = AppState::new(&Config::default()).expect("the bundled fixtures load");
+        let request = Request::post("/api/v1/customerAccountLookup")
+            .header("x-trace-id", "panic-1")
+            .body(axum::body::Body::empty())
+            .expect("a request");
+        let response = observed(&state, request, |_| async {
+            panic!("a defect");
+        })
+        .await;
+        assert_eq!(response.status(), 500);
+        assert_eq!(response.headers()["x-trace-id"], "panic-1");
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("a body")
+            .to_bytes();
+        let body: serde_json::Value = serde_json::from_slice(&body).expect("JSON");
+        assert_eq!(body["code"], 500);
+        assert_eq!(body["traceId"], "panic-1");
+        assert_eq!(body["message"], "Internal Server Error");
+        let journaled = state.journal.list(&crate::journal::Filter::default());
+        assert_eq!(journaled.len(), 1);
+        assert_eq!(journaled[0].status, 500);
+    }
 }

@@ -242,10 +242,22 @@ fn glob_matches(parts: &[String], name: &str) -> bool {
 
 /// Lower case, trimmed, runs of white space as one space.
 pub fn normalize(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    if !text.is_ascii() {
+        return text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase();
+    }
+    // The common case in one pass and one allocation.
+    let mut normalized = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !normalized.is_empty() {
+            normalized.push(' ');
+        }
+        normalized.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    normalized
 }
 
 /// The lower-case words of a street, split at white space and punctuation that separates words

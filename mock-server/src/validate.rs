@@ -14,7 +14,8 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::ids::TRACE_ID;
-use crate::request::LookupRequest;
+use crate::request::{LookupRequest, ObjectOnly, QuickFields};
+use crate::scenario::select::has_marker;
 
 /// Checks `content-type` and `x-trace-id`.
 ///
@@ -41,14 +42,16 @@ pub fn headers(headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 fn is_json_media_type(content_type: &str) -> bool {
-    let media_type = content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    media_type == "application/json"
-        || (media_type.starts_with("application/") && media_type.ends_with("+json"))
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    let lowercase_is = |start: usize, expected: &str| {
+        media_type
+            .get(start..start + expected.len())
+            .is_some_and(|part| part.eq_ignore_ascii_case(expected))
+    };
+    (media_type.len() == "application/json".len() && lowercase_is(0, "application/json"))
+        || (lowercase_is(0, "application/")
+            && media_type.len() >= "application/".len() + "+json".len()
+            && lowercase_is(media_type.len() - "+json".len(), "+json"))
 }
 
 /// Reads the whole body, refusing more than `limit` bytes or a body slower than `timeout`.
@@ -93,6 +96,36 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     serde_json::from_slice(bytes).map_err(|error| ApiError::InvalidJson {
         detail: error.to_string(),
     })
+}
+
+/// The request, when the body is plainly valid: read straight into borrowed fields and accepted
+/// by the schema's quick check, with no `SCENARIO` marker in the name and no canned example
+/// that might answer it. `None` sends the request down the full path (parse, canned examples,
+/// validation with every violation), which gives the same answer for every body the quick path
+/// takes.
+pub fn quick_request(
+    schemas: &Schemas,
+    bytes: &[u8],
+    require_sp_id: bool,
+    canned_might_match: impl Fn(&str) -> bool,
+) -> Option<LookupRequest> {
+    let check = schemas.quick_request_check(require_sp_id)?;
+    let ObjectOnly(fields) = serde_json::from_slice::<ObjectOnly<QuickFields<'_>>>(bytes).ok()?;
+    if has_marker(fields.account_name) || canned_might_match(fields.account_name) {
+        return None;
+    }
+    let address = &fields.address.0;
+    check
+        .accepts(&[
+            ("/spId", fields.sp_id),
+            ("/accountName", Some(fields.account_name)),
+            ("/address/street", Some(address.street)),
+            ("/address/city", Some(address.city)),
+            ("/address/state", Some(address.state)),
+            ("/address/zipCode", Some(address.zip_code)),
+            ("/address/country", address.country),
+        ])
+        .then(|| fields.to_request())
 }
 
 /// Checks the body against the request schema and reads it.

@@ -12,6 +12,7 @@
 //!   (a misspelt key in a fixture is a mistake; an extra key from the real API is not).
 
 mod bundle;
+mod quick;
 mod violation;
 
 use std::fmt;
@@ -20,6 +21,7 @@ use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 pub use bundle::openapi_json;
+pub use quick::QuickCheck;
 pub use violation::Violation;
 
 /// The OpenAPI 3.1 description of the endpoint, as written (with relative file `$ref`s to the
@@ -176,6 +178,8 @@ pub enum Strictness {
 pub struct Schemas {
     request: Validator,
     request_without_sp_id: Validator,
+    quick_request: Option<QuickCheck>,
+    quick_request_without_sp_id: Option<QuickCheck>,
     as_written: [Validator; 4],
     strict: [Validator; 4],
 }
@@ -212,10 +216,14 @@ impl Schemas {
         }
         let request_without_sp_id = compile_one(SchemaName::LookupRequest, &without_sp_id, None)?;
         let request = compile_one(SchemaName::LookupRequest, &sources[0], None)?;
+        let quick_request = QuickCheck::from_schema(&sources[0]);
+        let quick_request_without_sp_id = QuickCheck::from_schema(&without_sp_id);
 
         Ok(Schemas {
             request,
             request_without_sp_id,
+            quick_request,
+            quick_request_without_sp_id,
             as_written,
             strict,
         })
@@ -239,6 +247,16 @@ impl Schemas {
         collect(validator, instance)
     }
 
+    /// The quick check of the request schema (see [`QuickCheck`]), with or without `spId`
+    /// required; `None` when the schema uses rules it cannot apply.
+    pub fn quick_request_check(&self, require_sp_id: bool) -> Option<&QuickCheck> {
+        if require_sp_id {
+            self.quick_request.as_ref()
+        } else {
+            self.quick_request_without_sp_id.as_ref()
+        }
+    }
+
     /// Validates a lookup request body; `require_sp_id` decides whether a missing `spId` is a
     /// violation (the current portal requires it, older examples omit it).
     pub fn validate_request(&self, instance: &Value, require_sp_id: bool) -> Vec<Violation> {
@@ -252,6 +270,10 @@ impl Schemas {
 }
 
 fn collect(validator: &Validator, instance: &Value) -> Vec<Violation> {
+    // The common case first: a valid instance costs a yes/no walk, not an error collection.
+    if validator.is_valid(instance) {
+        return Vec::new();
+    }
     validator
         .iter_errors(instance)
         .map(|error| Violation::from_error(&error))

@@ -17,7 +17,7 @@ use super::{Scenario, Scenarios};
 use crate::error::ApiError;
 
 /// The header naming a scenario.
-pub const HEADER: &str = "x-mock-scenario";
+pub const HEADER: axum::http::HeaderName = axum::http::HeaderName::from_static("x-mock-scenario");
 /// The prefix of an `accountName` that names a scenario.
 pub const BODY_MARKER: &str = "SCENARIO ";
 
@@ -93,11 +93,10 @@ pub fn strip_marker(body: &mut Value) -> Option<String> {
     let Some(Value::String(account_name)) = body.get_mut("accountName") else {
         return None;
     };
-    let trimmed = account_name.trim_start();
-    let marker = trimmed.get(..BODY_MARKER.len())?;
-    if !marker.eq_ignore_ascii_case(BODY_MARKER) {
+    if !has_marker(account_name) {
         return None;
     }
+    let trimmed = account_name.trim_start();
     let rest = trimmed[BODY_MARKER.len()..].trim_start();
     let (name, lookup) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     let name = name.to_ascii_lowercase();
@@ -106,6 +105,14 @@ pub fn strip_marker(body: &mut Value) -> Option<String> {
         *account_name = lookup;
     }
     Some(name)
+}
+
+/// Whether an `accountName` starts with the `SCENARIO ` marker (in any case).
+pub fn has_marker(account_name: &str) -> bool {
+    account_name
+        .trim_start()
+        .get(..BODY_MARKER.len())
+        .is_some_and(|start| start.eq_ignore_ascii_case(BODY_MARKER))
 }
 
 fn named<'a>(name: &str, scenarios: &'a Scenarios) -> Result<&'a Scenario, ApiError> {

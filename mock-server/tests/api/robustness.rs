@@ -263,3 +263,149 @@ proptest! {
         }
     }
 }
+
+fn quick_equivalence_parts() -> impl Strategy<Value = String> {
+    let text = |options: Vec<&'static str>| prop::sample::select(options).prop_map(str::to_owned);
+    let field = |name: &'static str, values: Vec<&'static str>| {
+        text(values).prop_map(move |value| {
+            if value == "<absent>" {
+                String::new()
+            } else {
+                format!("\"{name}\":{value},")
+            }
+        })
+    };
+    let sp_id = field(
+        "spId",
+        vec!["<absent>", "\"10006\"", "\"\"", "null", "5", "\"1\\u00e9\""],
+    );
+    let name = field(
+        "accountName",
+        vec![
+            "\"ACME\"",
+            "\"AC\"",
+            "\"   \"",
+            "\"SCENARIO slow ACME\"",
+            "\" scenario x\"",
+            "\"Texas\"",
+            "\" texas \"",
+            "\"A\\\"B C\"",
+            "\"ÄÖÜ\"",
+            "\"ÄÖ\"",
+            "\"**\"",
+            "\"***\"",
+            "null",
+            "[\"ACME\"]",
+            "<absent>",
+        ],
+    );
+    let street = field(
+        "street",
+        vec!["\"\"", "\"MAIN\"", "null", "<absent>", "\"W\\tPLANO\""],
+    );
+    let city = field("city", vec!["\"DALLAS\"", "\"\"", "1", "<absent>"]);
+    let state = field(
+        "state",
+        vec!["\"TX\"", "\"Texas\"", "\"\"", "<absent>", "{}"],
+    );
+    let zip = field(
+        "zipCode",
+        vec![
+            "\"75201\"",
+            "\"7520\"",
+            "\"75201-1234\"",
+            "\"752011234\"",
+            "\"7520a\"",
+            "75201",
+            "<absent>",
+        ],
+    );
+    let country = field("country", vec!["<absent>", "\"USA\"", "null", "\"\""]);
+    let extra = text(vec![
+        "",
+        "\"extra\":[1,{\"a\":null}],",
+        "\"accountName\":\"ACME\",",
+        "\"address\":{},",
+    ]);
+    (
+        sp_id,
+        name,
+        (street, city, state, zip, country),
+        extra,
+        0_u8..10,
+    )
+        .prop_map(
+            |(sp_id, name, (street, city, state, zip, country), extra, shape)| {
+                let address = format!("{street}{city}{state}{zip}{country}");
+                let address = address.trim_end_matches(',');
+                let address = match shape {
+                    0 => format!("[{address}]"),
+                    1 => "\"75201\"".to_owned(),
+                    _ => format!("{{{address}}}"),
+                };
+                let body = format!("{sp_id}{name}{extra}\"address\":{address}");
+                if shape == 2 {
+                    format!("[{body}]")
+                } else {
+                    format!("{{{body}}}")
+                }
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1500))]
+
+    /// The quick path takes a body only when the full path would take it too, as the same
+    /// request: valid by the schema, no marker, no canned example.
+    #[test]
+    fn the_quick_path_takes_only_what_the_full_path_accepts(
+        body in quick_equivalence_parts(),
+        require_sp_id in any::<bool>(),
+    ) {
+        let (schemas, fixtures) = schemas_and_fixtures();
+        let quick = mock_server::validate::quick_request(
+            schemas,
+            body.as_bytes(),
+            require_sp_id,
+            |name| fixtures.canned_might_match(name),
+        );
+        if let Some(request) = quick {
+            let value: Value = serde_json::from_str(&body).expect("the quick path took JSON");
+            prop_assert!(schemas.validate_request(&value, require_sp_id).is_empty(), "{}", body);
+            prop_assert!(fixtures.canned_for(&value).is_none(), "{}", body);
+            let full: mock_server::request::LookupRequest =
+                serde_json::from_value(value).expect("a request");
+            prop_assert_eq!(full, request);
+        }
+    }
+}
+
+fn schemas_and_fixtures() -> &'static (alliance_schemas::Schemas, mock_server::fixtures::Fixtures) {
+    static LOADED: OnceLock<(alliance_schemas::Schemas, mock_server::fixtures::Fixtures)> =
+        OnceLock::new();
+    LOADED.get_or_init(|| {
+        let schemas = alliance_schemas::Schemas::compile().expect("the schemas compile");
+        let fixtures = mock_server::fixtures::Fixtures::load(
+            &mock_server::fixtures::FixtureSource::Bundled,
+            &schemas,
+        )
+        .expect("the bundled fixtures load");
+        (schemas, fixtures)
+    })
+}
+
+#[test]
+fn the_documented_request_takes_the_quick_path() {
+    let (schemas, fixtures) = schemas_and_fixtures();
+    let body = foundry().to_string();
+    let quick = mock_server::validate::quick_request(schemas, body.as_bytes(), true, |name| {
+        fixtures.canned_might_match(name)
+    });
+    assert_eq!(
+        quick.map(|request| request.account_name),
+        Some("AT&T CLOUD TEST FOUNDRY".to_owned())
+    );
+    // The portal's canned sample is left to the full path.
+    assert!(fixtures.canned_might_match(" TEXAS "));
+}

@@ -1,0 +1,241 @@
+//! A quick "yes" for request bodies that are plainly valid, derived from the request schema
+//! itself so that it cannot disagree with it.
+//!
+//! Full validation walks a parsed `serde_json::Value`, which costs a tree of allocations and a
+//! hashed map per object. A caller that has already read the body's string fields into a typed
+//! struct can ask [`QuickCheck::accepts`] instead: it applies the schema's own rules (`type`,
+//! `required`, `properties`, `minLength`, `maxLength`, `pattern`) to those fields. It answers
+//! `true` only when the schema surely accepts the body; on `false` the caller validates in full,
+//! which also yields the violations. A schema that uses any other validation keyword gets no
+//! quick check at all ([`QuickCheck::from_schema`] returns `None`), so a schema change can make
+//! the quick path unavailable, never wrong.
+
+use regex::Regex;
+use serde_json::{Map, Value};
+
+/// Keywords that do not validate and can be ignored.
+const ANNOTATIONS: &[&str] = &[
+    "$schema",
+    "$id",
+    "$comment",
+    "title",
+    "description",
+    "examples",
+    "default",
+    "x-known-values",
+];
+
+/// The rules of one object of the schema: each property with its full JSON pointer (computed
+/// once) and whether it is required.
+#[derive(Debug, Clone)]
+struct ObjectRule {
+    properties: Vec<Property>,
+}
+
+#[derive(Debug, Clone)]
+struct Property {
+    pointer: String,
+    required: bool,
+    rule: Rule,
+}
+
+#[derive(Debug, Clone)]
+enum Rule {
+    String {
+        min_chars: Option<usize>,
+        max_chars: Option<usize>,
+        pattern: Option<Regex>,
+    },
+    Object(ObjectRule),
+}
+
+/// The request schema's rules for string fields, as a quick check.
+#[derive(Debug, Clone)]
+pub struct QuickCheck {
+    root: ObjectRule,
+}
+
+impl QuickCheck {
+    /// The quick check of `schema`, or `None` when the schema uses a keyword it does not know.
+    pub fn from_schema(schema: &Value) -> Option<Self> {
+        match rule(schema, "")? {
+            Rule::Object(root) => Some(QuickCheck { root }),
+            Rule::String { .. } => None,
+        }
+    }
+
+    /// Whether the schema surely accepts a body whose fields are `fields`: JSON pointers
+    /// (`/accountName`, `/address/zipCode`) with the string found there, or `None` when the key
+    /// is absent. The caller vouches that the body and every object on the way to a listed
+    /// field are JSON objects, and that each listed field holds a string when `Some`. Every
+    /// field the schema describes must be listed; otherwise the answer is `false`.
+    pub fn accepts(&self, fields: &[(&str, Option<&str>)]) -> bool {
+        object_accepts(&self.root, fields)
+    }
+}
+
+fn object_accepts(rule: &ObjectRule, fields: &[(&str, Option<&str>)]) -> bool {
+    rule.properties.iter().all(|property| {
+        let pointer = property.pointer.as_str();
+        match &property.rule {
+            Rule::Object(inner) => {
+                // Present as an object exactly when the caller lists fields below it.
+                let listed = fields.iter().any(|(p, _)| {
+                    p.strip_prefix(pointer)
+                        .is_some_and(|rest| rest.starts_with('/'))
+                });
+                listed && object_accepts(inner, fields)
+            }
+            Rule::String {
+                min_chars,
+                max_chars,
+                pattern,
+            } => match fields.iter().find(|(p, _)| *p == pointer) {
+                None => false,
+                Some((_, None)) => !property.required,
+                Some((_, Some(text))) => {
+                    let chars = text.chars().count();
+                    min_chars.is_none_or(|min| chars >= min)
+                        && max_chars.is_none_or(|max| chars <= max)
+                        && pattern.as_ref().is_none_or(|p| p.is_match(text))
+                }
+            },
+        }
+    })
+}
+
+fn rule(schema: &Value, pointer: &str) -> Option<Rule> {
+    let schema = schema.as_object()?;
+    let known = |key: &str| {
+        ANNOTATIONS.contains(&key)
+            || matches!(
+                key,
+                "type" | "required" | "properties" | "minLength" | "maxLength" | "pattern"
+            )
+    };
+    if !schema.keys().all(|key| known(key)) {
+        return None;
+    }
+    match schema.get("type")?.as_str()? {
+        "string" => {
+            if schema.contains_key("required") || schema.contains_key("properties") {
+                return None;
+            }
+            let length = |key: &str| match schema.get(key) {
+                None => Some(None),
+                Some(value) => value
+                    .as_u64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .map(Some),
+            };
+            let pattern = match schema.get("pattern") {
+                None => None,
+                Some(value) => Some(Regex::new(value.as_str()?).ok()?),
+            };
+            Some(Rule::String {
+                min_chars: length("minLength")?,
+                max_chars: length("maxLength")?,
+                pattern,
+            })
+        }
+        "object" => object_rule(schema, pointer).map(Rule::Object),
+        _ => None,
+    }
+}
+
+fn object_rule(schema: &Map<String, Value>, pointer: &str) -> Option<ObjectRule> {
+    if ["minLength", "maxLength", "pattern"]
+        .iter()
+        .any(|key| schema.contains_key(*key))
+    {
+        return None;
+    }
+    let required: Vec<&str> = match schema.get("required") {
+        None => Vec::new(),
+        Some(value) => value
+            .as_array()?
+            .iter()
+            .map(Value::as_str)
+            .collect::<Option<_>>()?,
+    };
+    let empty = Map::new();
+    let described = match schema.get("properties") {
+        None => &empty,
+        Some(value) => value.as_object()?,
+    };
+    // A required key the schema does not describe cannot be vouched for by the caller; nor can
+    // a key that needs escaping in a pointer.
+    if !required.iter().all(|key| described.contains_key(*key))
+        || described.keys().any(|key| key.contains(['/', '~']))
+    {
+        return None;
+    }
+    let properties = described
+        .iter()
+        .map(|(key, property)| {
+            let pointer = format!("{pointer}/{key}");
+            Some(Property {
+                rule: rule(property, &pointer)?,
+                required: required.contains(&key.as_str()),
+                pointer,
+            })
+        })
+        .collect::<Option<_>>()?;
+    Some(ObjectRule { properties })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn check() -> QuickCheck {
+        QuickCheck::from_schema(&json!({
+            "type": "object",
+            "required": ["name", "address"],
+            "properties": {
+                "name": {"type": "string", "minLength": 3, "pattern": "\\S"},
+                "nick": {"type": "string", "maxLength": 4},
+                "address": {
+                    "type": "object",
+                    "required": ["zip"],
+                    "properties": {"zip": {"type": "string", "pattern": "^[0-9]{5}$"}}
+                }
+            }
+        }))
+        .expect("a quick check")
+    }
+
+    #[test]
+    fn accepts_only_what_the_rules_accept() {
+        let check = check();
+        let valid = [
+            ("/name", Some("ACME")),
+            ("/nick", None),
+            ("/address/zip", Some("75201")),
+        ];
+        assert!(check.accepts(&valid));
+        assert!(!check.accepts(&[("/name", Some("AC")), valid[1], valid[2]]));
+        assert!(!check.accepts(&[("/name", Some("   ")), valid[1], valid[2]]));
+        assert!(!check.accepts(&[valid[0], ("/nick", Some("toolong")), valid[2]]));
+        assert!(!check.accepts(&[valid[0], valid[1], ("/address/zip", Some("7520"))]));
+        assert!(!check.accepts(&[("/name", None), valid[1], valid[2]]));
+        // A field the schema describes but the caller does not list: no quick yes.
+        assert!(!check.accepts(&[valid[0], valid[2]]));
+        // Characters, not bytes: "ÄÖ" is 2 characters.
+        assert!(!check.accepts(&[("/name", Some("ÄÖ")), valid[1], valid[2]]));
+    }
+
+    #[test]
+    fn a_schema_with_other_keywords_gets_no_quick_check() {
+        for schema in [
+            json!({"type": "object", "additionalProperties": false}),
+            json!({"type": "object", "properties": {"a": {"type": "string", "enum": ["x"]}}}),
+            json!({"type": "object", "properties": {"a": {"type": ["string", "null"]}}}),
+            json!({"type": "object", "required": ["undescribed"]}),
+            json!({"type": "object", "properties": {"a": {"$ref": "#/x"}}}),
+        ] {
+            assert!(QuickCheck::from_schema(&schema).is_none(), "{schema}");
+        }
+    }
+}
