@@ -159,7 +159,10 @@ async fn answer(
         Next::Search(request) => {
             let query = Query::new(&request);
             let (body, source) = match shape {
-                Some(shape) => shaped_accounts(state, &fixtures, &query, shape)?,
+                Some(shape) => {
+                    let (body, source) = shaped_accounts(state, &fixtures, &query, shape)?;
+                    (Bytes::from(body), source)
+                }
                 None => usual_accounts(state, &fixtures, &query)?,
             };
             answered.source = Cow::Borrowed(source);
@@ -269,17 +272,42 @@ fn not_found(state: &AppState) -> Result<(String, &'static str), ApiError> {
     }
 }
 
+/// The usual answer: the book's accounts, or generated ones (kept for the next time the same
+/// question is asked), or "nobody", as the data mode says.
 fn usual_accounts(
     state: &AppState,
     fixtures: &Fixtures,
     query: &Query,
-) -> Result<(String, &'static str), ApiError> {
-    match find(state, fixtures, query) {
-        Some(Found::Book(entries)) => Ok((response_body(&entries), "book")),
-        Some(Found::Generated(accounts)) => serde_json::to_string(&accounts)
-            .map(|body| (body, "generated"))
-            .map_err(|_| ApiError::Internal),
-        None => not_found(state),
+) -> Result<(Bytes, &'static str), ApiError> {
+    let from_book = || {
+        let found = fixtures.book.search(query);
+        (!found.is_empty()).then(|| Bytes::from(response_body(&found)))
+    };
+    let generated = || {
+        state
+            .generated_answers
+            .get_or_make(query, || {
+                let accounts = state.generator.accounts(query);
+                if accounts.is_empty() {
+                    return Ok(Bytes::new());
+                }
+                serde_json::to_vec(&accounts)
+                    .map(Bytes::from)
+                    .map_err(|_| ApiError::Internal)
+            })
+            .map(|body| (!body.is_empty()).then_some(body))
+    };
+    let found = match state.settings.data {
+        DataMode::Fixtures => from_book().map(|body| (body, "book")),
+        DataMode::Generated => generated()?.map(|body| (body, "generated")),
+        DataMode::Hybrid => match from_book() {
+            Some(body) => Some((body, "book")),
+            None => generated()?.map(|body| (body, "generated")),
+        },
+    };
+    match found {
+        Some(found) => Ok(found),
+        None => not_found(state).map(|(body, source)| (Bytes::from(body), source)),
     }
 }
 

@@ -49,6 +49,8 @@ pub struct AppState {
     pub fixture_source: FixtureSource,
     /// Makes accounts when the data mode asks for them.
     pub generator: Generator,
+    /// Generated answers kept for repeated lookups.
+    pub generated_answers: crate::generate::AnswerCache,
     /// How the lookup behaves.
     pub settings: LookupSettings,
     /// The base paths the lookup is served under.
@@ -113,6 +115,7 @@ impl AppState {
             fixtures: ArcSwap::from_pointee(fixtures),
             fixture_source: config.fixtures.clone(),
             generator: Generator::new(config.seed),
+            generated_answers: crate::generate::AnswerCache::default(),
             settings: LookupSettings {
                 require_sp_id: config.require_sp_id,
                 not_found: config.not_found,

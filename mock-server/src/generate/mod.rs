@@ -14,8 +14,11 @@
 //! 0 to 5, one or two most often.
 
 mod address;
+mod cache;
 mod names;
 mod values;
+
+pub use cache::AnswerCache;
 
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
