@@ -1,6 +1,6 @@
 //! Transport faults: what a `fault` scenario does to the connection or to the answer on its way
 //! out. The faults that need the connection itself (reset, close) act through the
-//! [`Connection`] the accept loop puts in every request's extensions.
+//! [`Connection`] the accept loop gives every request's handler.
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -46,17 +46,16 @@ pub async fn lookup(State(state): State<Arc<AppState>>, request: Request) -> Res
     crate::observe::observed(&state, request, |request| handle(&state, request)).await
 }
 
-async fn handle(state: &AppState, request: Request) -> Response {
+async fn handle(state: &AppState, request: Request) -> (Response, Option<Answered>) {
     let (parts, body) = request.into_parts();
-    let connection = parts.extensions.get::<Arc<Connection>>().cloned();
+    let connection = crate::transport::current_connection();
     let mut answered = Answered::default();
     let result = answer(state, &parts.headers, body, connection, &mut answered).await;
-    let mut response = match result {
+    let response = match result {
         Ok(response) => response,
         Err(error) => respond::error(&error, &RequestIds::from_headers(&parts.headers)),
     };
-    response.extensions_mut().insert(answered);
-    response
+    (response, Some(answered))
 }
 
 async fn answer(
@@ -122,17 +121,20 @@ async fn answer(
     }
 
     validate::headers(headers)?;
-    let bytes = read?;
+    let bytes = match &read {
+        Ok(bytes) => bytes,
+        Err(error) => return Err(error.clone()),
+    };
     let shape = match behaviour {
         Some(Behaviour::Accounts(shape)) => Some(shape),
         _ => None,
     };
     let next = match quick {
-        Some(request) => Next::Search(request),
+        Some(fields) => Next::Search(fields.query()),
         None => {
             let value = match parsed {
                 Some(value) => value,
-                None => validate::parse_json(&bytes)?,
+                None => validate::parse_json(bytes)?,
             };
             let canned = if shape.is_none() {
                 fixtures.canned_for(&value)
@@ -141,11 +143,11 @@ async fn answer(
             };
             match canned {
                 Some(canned) => Next::Canned(canned),
-                None => Next::Search(validate::body(
+                None => Next::Search(Query::new(&validate::body(
                     &state.schemas,
                     value,
                     state.settings.require_sp_id,
-                )?),
+                )?)),
             }
         }
     };
@@ -156,8 +158,7 @@ async fn answer(
             answered.source = Cow::Owned(format!("canned:{}", canned.name));
             respond::json(status, canned.body.clone())
         }
-        Next::Search(request) => {
-            let query = Query::new(&request);
+        Next::Search(query) => {
             let (body, source) = match shape {
                 Some(shape) => {
                     let (body, source) = shaped_accounts(state, &fixtures, &query, shape)?;
@@ -180,7 +181,7 @@ async fn answer(
 /// What answers a request once its body is read: a canned example, or the search.
 enum Next<'a> {
     Canned(&'a crate::fixtures::Canned),
-    Search(crate::request::LookupRequest),
+    Search(Query),
 }
 
 /// The scenario of this request, most specific source first (see [`select`]).

@@ -24,15 +24,19 @@ use crate::{logging, respond};
 
 /// Middleware: [`observed`] around the rest of the router.
 pub async fn observe(State(state): State<Arc<AppState>>, request: Request, next: Next) -> Response {
-    observed(&state, request, |request| next.run(request)).await
+    observed(&state, request, |request| {
+        next.run(request).map(|response| (response, None))
+    })
+    .await
 }
 
 /// Runs `handler` for `request` with the bookkeeping around it: the head size check (431), the
-/// ids echoed, the journal entry, the log line, and a 500 body if the handler panics.
+/// ids echoed, the journal entry (with what the handler says answered), the log line, and a 500
+/// body if the handler panics.
 pub async fn observed<H, F>(state: &AppState, request: Request, handler: H) -> Response
 where
     H: FnOnce(Request) -> F,
-    F: Future<Output = Response>,
+    F: Future<Output = (Response, Option<Answered>)>,
 {
     let started = Instant::now();
     let ids = EchoedIds::of(request.headers());
@@ -43,21 +47,21 @@ where
         .journal
         .capture(request.method(), request.uri(), request.headers());
     let limit = state.settings.max_header_bytes;
-    let mut response =
+    let (mut response, answered) =
         if crate::validate::head_size(request.method(), request.uri(), request.headers()) > limit {
-            respond::error(
+            let refused = respond::error(
                 &ApiError::HeadersTooLarge { limit },
                 &RequestIds::from_headers(request.headers()),
-            )
+            );
+            (refused, None)
         } else {
             match AssertUnwindSafe(handler(request)).catch_unwind().await {
-                Ok(response) => response,
-                Err(panic) => panic_response(&panic, &ids.to_request_ids()),
+                Ok(answer) => answer,
+                Err(panic) => (panic_response(&panic, &ids.to_request_ids()), None),
             }
         };
     ids.apply(&mut response);
     let latency = started.elapsed();
-    let answered = response.extensions_mut().remove::<Answered>();
     logging::request_line(
         &method,
         uri.path(),

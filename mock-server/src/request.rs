@@ -69,6 +69,18 @@ pub struct QuickAddress<'a> {
 }
 
 impl QuickFields<'_> {
+    /// The request, normalised for the search.
+    pub fn query(&self) -> crate::search::Query {
+        let address = &self.address.0;
+        crate::search::Query::of(
+            self.account_name,
+            address.street,
+            address.city,
+            address.state,
+            address.zip_code,
+        )
+    }
+
     /// The owned request.
     pub fn to_request(&self) -> LookupRequest {
         let address = &self.address.0;

@@ -45,10 +45,11 @@ async fn unknown_path(headers: HeaderMap) -> Response {
 
 async fn observed_post_only(State(state): State<Arc<AppState>>, request: Request) -> Response {
     observe::observed(&state, request, |request| async move {
-        respond::error(
+        let refused = respond::error(
             &ApiError::MethodNotAllowed { allow: "POST" },
             &RequestIds::from_headers(request.headers()),
-        )
+        );
+        (refused, None)
     })
     .await
 }

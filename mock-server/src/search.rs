@@ -70,12 +70,24 @@ pub struct Query {
 impl Query {
     /// Normalises a request.
     pub fn new(request: &LookupRequest) -> Self {
-        let (zip5, zip4) = split_zip(&request.address.zip_code);
+        let address = &request.address;
+        Query::of(
+            &request.account_name,
+            &address.street,
+            &address.city,
+            &address.state,
+            &address.zip_code,
+        )
+    }
+
+    /// Normalises a request given as its fields.
+    pub fn of(account_name: &str, street: &str, city: &str, state: &str, zip_code: &str) -> Self {
+        let (zip5, zip4) = split_zip(zip_code);
         Query {
-            name: NamePattern::new(&request.account_name),
-            street_words: words(&request.address.street),
-            city: normalize(&request.address.city),
-            state: us_states::normalize(&request.address.state),
+            name: NamePattern::new(account_name),
+            street_words: words(street),
+            city: normalize(city),
+            state: us_states::normalize(state),
             zip5,
             zip4,
         }

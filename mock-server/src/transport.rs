@@ -1,5 +1,5 @@
-//! The accept loop: HTTP/1.1 connections served by hyper, each with a [`Connection`] handle in
-//! its requests' extensions so that a transport-fault scenario can close or reset the very
+//! The accept loop: HTTP/1.1 connections served by hyper, each with a [`Connection`] handle its
+//! requests' handlers can reach ([`current_connection`]) so that a transport-fault scenario can close or reset the very
 //! connection it arrived on. A general-purpose server cannot do that from a handler; a mock of a
 //! flaky gateway must.
 //!
@@ -16,15 +16,12 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::Request;
-use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{Notify, Semaphore};
-use tower::ServiceExt as _;
 
 /// How long a shutdown waits for requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -32,6 +29,18 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 const OPEN: u8 = 0;
 const CLOSE: u8 = 1;
 const RESET: u8 = 2;
+
+tokio::task_local! {
+    /// The connection whose requests the current task serves: hyper runs a connection's
+    /// handlers in the connection's own task, so a handler can reach it without a per-request
+    /// extension.
+    static CURRENT: Arc<Connection>;
+}
+
+/// The connection the current request arrived on, when it came over a socket served here.
+pub fn current_connection() -> Option<Arc<Connection>> {
+    CURRENT.try_with(Arc::clone).ok()
+}
 
 /// A handle on the connection a request arrived on.
 #[derive(Debug, Default)]
@@ -266,11 +275,6 @@ async fn serve_connection<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let per_request = Arc::clone(&connection);
-    let service = app.map_request(move |mut request: Request<Incoming>| {
-        request.extensions_mut().insert(Arc::clone(&per_request));
-        request
-    });
     let served = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         // A client that never finishes its headers, or idles between requests, does not hold a
@@ -279,9 +283,10 @@ async fn serve_connection<S>(
         // The middleware answers heads over the mock's limit with the error body; this is the
         // hard stop beyond which hyper does not even buffer them.
         .max_header_size(options.max_header_bytes.saturating_mul(2))
-        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
+    let served = CURRENT.scope(Arc::clone(&connection), watcher.watch(served));
     tokio::select! {
-        result = watcher.watch(served) => {
+        result = served => {
             if let Err(error) = result {
                 tracing::debug!(%error, "connection ended with an error");
             }

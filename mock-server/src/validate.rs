@@ -61,7 +61,17 @@ fn is_json_media_type(content_type: &str) -> bool {
 /// [`ApiError::PayloadTooLarge`] past the limit, [`ApiError::BodyTimeout`] when the body takes
 /// longer than `timeout`, [`ApiError::UnreadableBody`] when the connection fails while reading.
 pub async fn read_body(body: Body, limit: usize, timeout: Duration) -> Result<Bytes, ApiError> {
-    match tokio::time::timeout(timeout, Limited::new(body, limit).collect()).await {
+    let mut collect = std::pin::pin!(Limited::new(body, limit).collect());
+    // A small body has usually arrived with the head: then no timer is needed.
+    let first = std::future::poll_fn(|cx| {
+        std::task::Poll::Ready(std::future::Future::poll(collect.as_mut(), cx))
+    })
+    .await;
+    let read = match first {
+        std::task::Poll::Ready(read) => Ok(read),
+        std::task::Poll::Pending => tokio::time::timeout(timeout, collect).await,
+    };
+    match read {
         Ok(Ok(collected)) => Ok(collected.to_bytes()),
         Ok(Err(error)) if error.downcast_ref::<LengthLimitError>().is_some() => {
             Err(ApiError::PayloadTooLarge { limit })
@@ -103,12 +113,12 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
 /// that might answer it. `None` sends the request down the full path (parse, canned examples,
 /// validation with every violation), which gives the same answer for every body the quick path
 /// takes.
-pub fn quick_request(
+pub fn quick_request<'a>(
     schemas: &Schemas,
-    bytes: &[u8],
+    bytes: &'a [u8],
     require_sp_id: bool,
     canned_might_match: impl Fn(&str) -> bool,
-) -> Option<LookupRequest> {
+) -> Option<QuickFields<'a>> {
     let check = schemas.quick_request_check(require_sp_id)?;
     let ObjectOnly(fields) = serde_json::from_slice::<ObjectOnly<QuickFields<'_>>>(bytes).ok()?;
     if has_marker(fields.account_name) || canned_might_match(fields.account_name) {
@@ -125,7 +135,7 @@ pub fn quick_request(
             ("/address/zipCode", Some(address.zip_code)),
             ("/address/country", address.country),
         ])
-        .then(|| fields.to_request())
+        .then_some(fields)
 }
 
 /// Checks the body against the request schema and reads it.

@@ -370,7 +370,8 @@ proptest! {
             require_sp_id,
             |name| fixtures.canned_might_match(name),
         );
-        if let Some(request) = quick {
+        if let Some(fields) = quick {
+            let request = fields.to_request();
             let value: Value = serde_json::from_str(&body).expect("the quick path took JSON");
             prop_assert!(schemas.validate_request(&value, require_sp_id).is_empty(), "{}", body);
             prop_assert!(fixtures.canned_for(&value).is_none(), "{}", body);
@@ -403,7 +404,7 @@ fn the_documented_request_takes_the_quick_path() {
         fixtures.canned_might_match(name)
     });
     assert_eq!(
-        quick.map(|request| request.account_name),
+        quick.map(|fields| fields.to_request().account_name),
         Some("AT&T CLOUD TEST FOUNDRY".to_owned())
     );
     // The portal's canned sample is left to the full path.
