@@ -1,24 +1,28 @@
 #!/usr/bin/env bash
 # Load benchmark: the mock against a bare axum baseline on the same machine, in the same run.
 #
-#   bench/load.sh [--duration SECONDS] [--connections N] [--soak]
+#   bench/load.sh [--duration SECONDS] [--connections N] [--rounds N] [--soak]
 #
 # Prints req/s, p50 and p99 latency for the baseline, the mock answering from the fixture book
 # and the mock answering generated accounts (journal on in both), with the ratios to the
-# baseline; the cold start to the first 200; and with --soak, RSS before and after two runs of
+# baseline. The four loads run one after the other, --rounds times (default 3); each ratio is
+# the median of the rounds' ratios, each taken against the baseline of the same round, so that
+# a machine whose speed drifts (a shared virtual machine) skews the ratios as little as it can; the cold start to the first 200; and with --soak, RSS before and after two runs of
 # over 1,000,000 requests each. Needs wrk (installed with apt-get when missing and running as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION=10
 CONNECTIONS=50
+ROUNDS=3
 SOAK=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) DURATION="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
+    --rounds) ROUNDS="$2"; shift 2 ;;
     --soak) SOAK=1; shift ;;
-    *) echo "usage: bench/load.sh [--duration SECONDS] [--connections N] [--soak]" >&2; exit 2 ;;
+    *) echo "usage: bench/load.sh [--duration SECONDS] [--connections N] [--rounds N] [--soak]" >&2; exit 2 ;;
   esac
 done
 
@@ -99,22 +103,38 @@ start_baseline
 start FIXTURES "$MOCK" --data fixtures --log-level warn
 start GENERATED "$MOCK" --data generated --log-level warn
 
-load BASE "$BASELINE_URL"
-load FIX "$FIXTURES_URL"
-load GEN "$GENERATED_URL" "$GENERATED_BODY"
-load VARY "$GENERATED_URL" "$GENERATED_BODY" 1
+median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-printf "%-28s %12s %10s %10s %10s %12s %10s\n" "server" "req/s" "p50 ms" "p99 ms" "non-200" "throughput" "p50"
-row() { # label rps p50 p99 bad
-  local r50; r50=$(to_ms "$3")
-  printf "%-28s %12.0f %10s %10s %10s %11.0f%% %9.2fx\n" "$1" "$2" "$r50" "$(to_ms "$4")" "$5" \
-    "$(awk -v a="$2" -v b="$BASE_RPS" 'BEGIN {print 100*a/b}')" \
-    "$(awk -v a="$r50" -v b="$(to_ms "$BASE_P50")" 'BEGIN {print a/b}')"
+declare -A SEEN
+for round in $(seq 1 "$ROUNDS"); do
+  load BASE "$BASELINE_URL"
+  load FIX "$FIXTURES_URL"
+  load GEN "$GENERATED_URL" "$GENERATED_BODY"
+  load VARY "$GENERATED_URL" "$GENERATED_BODY" 1
+  for name in BASE FIX GEN VARY; do
+    rps_var="${name}_RPS"; p50_var="${name}_P50"; p99_var="${name}_P99"; bad_var="${name}_BAD"
+    p50=$(to_ms "${!p50_var}")
+    SEEN[$name,rps]+="${!rps_var} "
+    SEEN[$name,p50]+="$p50 "
+    SEEN[$name,p99]+="$(to_ms "${!p99_var}") "
+    SEEN[$name,bad]=$(( ${SEEN[$name,bad]:-0} + ${!bad_var:-0} ))
+    SEEN[$name,tput]+="$(awk -v a="${!rps_var}" -v b="$BASE_RPS" 'BEGIN {print 100*a/b}') "
+    SEEN[$name,lat]+="$(awk -v a="$p50" -v b="$(to_ms "$BASE_P50")" 'BEGIN {print a/b}') "
+  done
+  echo "round $round: baseline $BASE_RPS req/s, fixtures $FIX_RPS, generated $GEN_RPS, every request different $VARY_RPS"
+done
+echo
+
+printf "%-28s %12s %10s %10s %10s %12s %10s\n" "server (medians of $ROUNDS)" "req/s" "p50 ms" "p99 ms" "non-200" "throughput" "p50"
+row() { # label name
+  m() { tr ' ' '\n' <<<"${SEEN[$2,$1]}" | grep -v '^$' | median; }
+  printf "%-28s %12.0f %10.3f %10.3f %10s %11.0f%% %9.2fx\n" "$1" "$(m rps "$2")" "$(m p50 "$2")" \
+    "$(m p99 "$2")" "${SEEN[$2,bad]}" "$(m tput "$2")" "$(m lat "$2")"
 }
-row "baseline (bare axum)" "$BASE_RPS" "$BASE_P50" "$BASE_P99" "$BASE_BAD"
-row "mock, fixtures, journal on" "$FIX_RPS" "$FIX_P50" "$FIX_P99" "$FIX_BAD"
-row "mock, generated, journal on" "$GEN_RPS" "$GEN_P50" "$GEN_P99" "$GEN_BAD"
-row "  every request different" "$VARY_RPS" "$VARY_P50" "$VARY_P99" "$VARY_BAD"
+row "baseline (bare axum)" BASE
+row "mock, fixtures, journal on" FIX
+row "mock, generated, journal on" GEN
+row "  every request different" VARY
 echo "(throughput and p50 are ratios to the baseline; targets: fixtures >= 80%, generated >= 70%, p50 <= 1.3x;"
 echo " 'every request different' asks for a new name each time, so no generated answer is served"
 echo " from the cache of repeated lookups; its non-200 answers are the planned 404 'No customer"
@@ -144,7 +164,7 @@ if [ "$SOAK" = 1 ]; then
   echo
   rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
   # Long enough for more than 1,000,000 requests at the rate measured above, twice.
-  soak_seconds=$(awk -v r="$FIX_RPS" 'BEGIN { s = int(1100000 / r) + 1; print (s < 10 ? 10 : s) }')
+  soak_seconds=$(awk -v r="$FIX_RPS" 'BEGIN { s = int(1400000 / r) + 1; print (s < 10 ? 10 : s) }')
   echo "soak: 2 runs of ${soak_seconds}s (over 1,000,000 requests each) against the mock (fixtures, journal on, size 1000)"
   before=$(rss "$FIXTURES_PID")
   for run in 1 2; do
