@@ -299,9 +299,10 @@ fn words(street: &str) -> Vec<String> {
 /// Splits a ZIP code into its first five digits and, for a ZIP+4, the last four. Anything that
 /// is not a digit (the hyphen of `75075-8004`) is ignored.
 fn split_zip(zip_code: &str) -> (String, Option<String>) {
-    let digits: String = zip_code.chars().filter(char::is_ascii_digit).collect();
+    let mut digits: String = zip_code.chars().filter(char::is_ascii_digit).collect();
     if digits.len() == 9 {
-        (digits[..5].to_owned(), Some(digits[5..].to_owned()))
+        let plus_four = digits.split_off(5);
+        (digits, Some(plus_four))
     } else {
         (digits, None)
     }

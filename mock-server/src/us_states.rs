@@ -62,6 +62,13 @@ const NAMES: &[(&str, &str)] = &[
 /// The state in a comparable form: the lower-case USPS code when `state` is a full state name,
 /// otherwise `state` itself, lower case with runs of white space as one.
 pub fn normalize(state: &str) -> String {
+    // A two-letter state is a code already: no name has two letters.
+    if let [a, b] = state.as_bytes()
+        && a.is_ascii_alphabetic()
+        && b.is_ascii_alphabetic()
+    {
+        return state.to_ascii_lowercase();
+    }
     let state = crate::search::normalize(state);
     match NAMES.binary_search_by(|(name, _)| name.cmp(&state.as_str())) {
         Ok(at) => NAMES[at].1.to_owned(),
