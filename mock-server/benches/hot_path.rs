@@ -96,12 +96,27 @@ fn validation(c: &mut Criterion) {
     let body = json!({"spId": "10006", "accountName": "AT&T CLOUD TEST FOUNDRY",
         "address": {"street": "2900 W PLANO PKWY", "city": "PLANO", "state": "TX", "zipCode": "75075"}})
     .to_string();
-    c.bench_function("parse and validate a request body", |b| {
+    c.bench_function("parse and validate a request body (full path)", |b| {
         b.iter(|| {
             let value: serde_json::Value = serde_json::from_str(black_box(&body)).expect("json");
             black_box(schemas.validate_request(&value, true))
         })
     });
+    c.bench_function(
+        "read and check a request body (quick path) and normalise it",
+        |b| {
+            b.iter(|| {
+                let fields = mock_server::validate::quick_request(
+                    &schemas,
+                    black_box(body.as_bytes()),
+                    true,
+                    |_| false,
+                )
+                .expect("the quick path takes it");
+                black_box(fields.query())
+            })
+        },
+    );
 }
 
 criterion_group!(
