@@ -4,6 +4,9 @@
 //! validate headers, body size, JSON → canned example? → validate the body → find accounts
 //! (the book, the generator, or both; reshaped by a scenario) → respond (late, dripping or cut
 //! short by a fault scenario).
+//!
+//! A plainly valid body skips the JSON tree, the canned comparison and the full validation (see
+//! [`validate::quick_request`]); every answer is the one the full path would give.
 
 use std::borrow::Cow;
 use std::sync::Arc;
