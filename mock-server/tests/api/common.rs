@@ -192,3 +192,14 @@ pub fn http_client() -> reqwest::Client {
 pub fn nullable_fields() -> Vec<String> {
     alliance_schemas::nullable_account_fields().expect("the account schema parses")
 }
+
+/// One current-thread runtime (timers on) for property tests that drive the router many times.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+    })
+}

@@ -75,10 +75,7 @@ async fn a_request_head_over_the_limit_gets_431_with_the_error_body() {
 #[test]
 fn the_head_limit_holds_for_every_route_in_process() {
     let app = app_with(|config| config.max_header_bytes = 1024);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = runtime();
     for path in [
         "/api/v1/customerAccountLookup",
         "/__admin/health",

@@ -10,16 +10,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-    })
-}
-
 fn shared_app() -> &'static Router {
     static APP: OnceLock<Router> = OnceLock::new();
     APP.get_or_init(app)

@@ -14,16 +14,6 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn runtime() -> &'static tokio::runtime::Runtime {
-    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
-    RUNTIME.get_or_init(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime")
-    })
-}
-
 /// One app for every case: whatever a case does to it (a reload, a cleared journal) must leave
 /// it answering the next one as planned.
 fn shared_app() -> &'static Router {
