@@ -112,7 +112,10 @@ impl Head {
             } else {
                 // Line breaks cannot occur in a header value; other bytes are shown as text.
                 let start = text.len();
-                text.push_str(&String::from_utf8_lossy(value.as_bytes()));
+                match value.to_str() {
+                    Ok(visible) => text.push_str(visible),
+                    Err(_) => text.push_str(&String::from_utf8_lossy(value.as_bytes())),
+                }
                 if trace_id.is_none() && name == crate::ids::TRACE_ID {
                     trace_id = Some(start..text.len());
                 }
