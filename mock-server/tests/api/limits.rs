@@ -106,23 +106,7 @@ async fn a_body_that_does_not_arrive_in_time_gets_408() {
     let request = b"POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\n\
         client_id: demo-client\r\nclient_secret: demo-secret\r\ncontent-type: application/json\r\n\
         x-trace-id: slow-body\r\ncontent-length: 200\r\n\r\n{\"spId\":\"";
-    let address = server.address();
-    let (answer, took) = tokio::task::spawn_blocking(move || {
-        let mut stream = TcpStream::connect(address).expect("connects");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(10)))
-            .expect("timeout");
-        let started = Instant::now();
-        stream.write_all(request).expect("sends");
-        let mut received = [0_u8; 4096];
-        let n = stream.read(&mut received).unwrap_or(0);
-        (
-            String::from_utf8_lossy(&received[..n]).into_owned(),
-            started.elapsed(),
-        )
-    })
-    .await
-    .expect("joins");
+    let (answer, took) = exchange_async(server.address(), request.to_vec()).await;
     assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
     assert_eq!(json_body(&answer)["traceId"], "slow-body");
     assert!(
