@@ -97,14 +97,16 @@ pub async fn deliver(
                 .map(Bytes::copy_from_slice)
                 .collect();
             let total = bytes.len();
+            // The connection stays busy while the answer drips, however long that takes.
+            let busy = connection.as_ref().map(Connection::busy);
             let stream = futures_util::stream::unfold(
-                (chunks.into_iter(), true),
-                move |(mut chunks, first)| async move {
+                (chunks.into_iter(), true, busy),
+                move |(mut chunks, first, busy)| async move {
                     let chunk = chunks.next()?;
                     if !first {
                         tokio::time::sleep(interval).await;
                     }
-                    Some((Ok::<_, std::io::Error>(chunk), (chunks, false)))
+                    Some((Ok::<_, std::io::Error>(chunk), (chunks, false, busy)))
                 },
             );
             let mut response = Response::from_parts(parts, Body::from_stream(stream));

@@ -39,6 +39,8 @@ where
     F: Future<Output = (Response, Option<Answered>)>,
 {
     let started = Instant::now();
+    // The connection is busy until the answer is made (see `transport::IdleSweep`).
+    let _busy = crate::transport::request_started();
     let ids = EchoedIds::of(request.headers());
     let method = request.method().clone();
     // A clone of the URI shares its bytes: no copy of the path per request.

@@ -263,21 +263,22 @@ pub fn normalize(text: &str) -> String {
     }
     // The common case in one pass over the bytes and one allocation. The ASCII white space of
     // `char::is_whitespace` includes the vertical tab, which `u8::is_ascii_whitespace` does not.
-    let is_space = |b: u8| b.is_ascii_whitespace() || b == 0x0b;
-    let mut normalized = String::with_capacity(text.len());
+    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
+    let mut normalized = Vec::with_capacity(text.len());
     let mut pending_space = false;
-    for byte in text.bytes() {
+    for &byte in text.as_bytes() {
         if is_space(byte) {
             pending_space = !normalized.is_empty();
         } else {
             if pending_space {
-                normalized.push(' ');
+                normalized.push(b' ');
                 pending_space = false;
             }
-            normalized.push(char::from(byte.to_ascii_lowercase()));
+            normalized.push(byte.to_ascii_lowercase());
         }
     }
-    normalized
+    // ASCII in, ASCII out: the conversion cannot fail.
+    String::from_utf8(normalized).unwrap_or_default()
 }
 
 /// The lower-case words of a street, split at white space and punctuation that separates words

@@ -10,13 +10,13 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
@@ -47,6 +47,10 @@ pub fn current_connection() -> Option<Arc<Connection>> {
 pub struct Connection {
     state: AtomicU8,
     ended: Notify,
+    /// Requests (and dripping answers) being served now: the idle sweep spares the connection.
+    in_flight: AtomicUsize,
+    /// Requests begun so far: a change since the last sweep is activity.
+    begun: AtomicU64,
 }
 
 impl Connection {
@@ -58,6 +62,13 @@ impl Connection {
     /// Resets the connection (an RST), as a crashed peer or a middlebox does.
     pub fn reset(&self) {
         self.end(RESET);
+    }
+
+    /// Marks the connection busy until the guard is dropped.
+    pub fn busy(self: &Arc<Self>) -> Busy {
+        self.begun.fetch_add(1, Ordering::Relaxed);
+        self.in_flight.fetch_add(1, Ordering::Relaxed);
+        Busy(Arc::clone(self))
     }
 
     fn end(&self, how: u8) {
@@ -80,6 +91,102 @@ impl Connection {
             }
             notified.await;
         }
+    }
+}
+
+/// A request (or an answer still being written) on a connection: while one lives, the
+/// connection is not idle.
+#[derive(Debug)]
+pub struct Busy(Arc<Connection>);
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// Marks the connection of the current request busy, until the guard is dropped.
+pub fn request_started() -> Option<Busy> {
+    CURRENT.try_with(Connection::busy).ok()
+}
+
+/// The read timeout of every connection, enforced by one sweep over all of them a few times per
+/// timeout rather than a timer armed and disarmed on every request: a connection that has
+/// served nothing and begun no request for the timeout (a head that never ends, a kept-alive
+/// connection left idle) is closed, at most a quarter of the timeout (or a second) late.
+#[derive(Debug)]
+struct IdleSweep {
+    limit: Duration,
+    watched: Mutex<Vec<Watched>>,
+}
+
+#[derive(Debug)]
+struct Watched {
+    connection: Weak<Connection>,
+    begun: u64,
+    idle_since: Instant,
+}
+
+impl IdleSweep {
+    fn new(limit: Duration) -> Self {
+        IdleSweep {
+            limit,
+            watched: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// How often it sweeps.
+    fn interval(&self) -> Duration {
+        (self.limit / 4).clamp(Duration::from_millis(10), Duration::from_secs(1))
+    }
+
+    fn watched(&self) -> std::sync::MutexGuard<'_, Vec<Watched>> {
+        // Plain data: a panic elsewhere cannot leave it half-written.
+        self.watched
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn watch(&self, connection: &Arc<Connection>) {
+        self.watched().push(Watched {
+            connection: Arc::downgrade(connection),
+            begun: 0,
+            idle_since: Instant::now(),
+        });
+    }
+
+    /// Forgets the connections that are gone and closes the ones idle for the limit.
+    fn sweep(&self, now: Instant) {
+        let mut expired = Vec::new();
+        self.watched().retain_mut(|watched| {
+            let Some(connection) = watched.connection.upgrade() else {
+                return false;
+            };
+            let begun = connection.begun.load(Ordering::Relaxed);
+            if connection.in_flight.load(Ordering::Relaxed) > 0 || begun != watched.begun {
+                watched.begun = begun;
+                watched.idle_since = now;
+                return true;
+            }
+            if now.saturating_duration_since(watched.idle_since) >= self.limit {
+                expired.push(connection);
+                return false;
+            }
+            true
+        });
+        // Closed outside the lock.
+        for connection in expired {
+            connection.close();
+        }
+    }
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -194,6 +301,18 @@ pub async fn serve(
 ) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(options.max_connections));
+    let sweep = Arc::new(IdleSweep::new(options.read_timeout));
+    let _sweeper = AbortOnDrop(tokio::spawn({
+        let sweep = Arc::clone(&sweep);
+        async move {
+            let mut ticks = tokio::time::interval(sweep.interval());
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                sweep.sweep(Instant::now());
+            }
+        }
+    }));
     let options = Arc::new(options);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -219,7 +338,7 @@ pub async fn serve(
             connection: Arc::clone(&connection),
         };
         let watcher = graceful.watcher();
-        let (app, options) = (app.clone(), Arc::clone(&options));
+        let (app, options, sweep) = (app.clone(), Arc::clone(&options), Arc::clone(&sweep));
         tokio::spawn(async move {
             // Held for as long as the connection lives.
             let Some(_slot) = slot else {
@@ -236,6 +355,7 @@ pub async fn serve(
                 }
                 return;
             };
+            sweep.watch(&connection);
             match &options.tls {
                 None => serve_connection(stream, app, connection, &options, watcher).await,
                 Some(tls) => {
@@ -275,11 +395,9 @@ async fn serve_connection<S>(
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    // The read timeout (a head that never ends, an idle kept-alive connection) is the idle
+    // sweep's, not a per-request timer's.
     let served = hyper::server::conn::http1::Builder::new()
-        .timer(TokioTimer::new())
-        // A client that never finishes its headers, or idles between requests, does not hold a
-        // connection forever.
-        .header_read_timeout(options.read_timeout)
         // The middleware answers heads over the mock's limit with the error body; this is the
         // hard stop beyond which hyper does not even buffer them.
         .max_header_size(options.max_header_bytes.saturating_mul(2))

@@ -149,3 +149,25 @@ async fn headers_that_never_end_and_idle_connections_are_closed_after_the_read_t
         "the idle connection closed after {took:?}"
     );
 }
+
+#[tokio::test]
+async fn an_answer_that_drips_for_longer_than_the_read_timeout_is_not_cut() {
+    let server = MockServer::builder()
+        .read_timeout_secs(1)
+        .start()
+        .await
+        .expect("starts");
+    // 16 bytes every 100 ms: the foundry's answer takes about 3 s.
+    let request = String::from_utf8(head_with(0)).expect("ASCII").replacen(
+        "\r\n\r\n",
+        "\r\nx-mock-scenario: slow-drip\r\n\r\n",
+        1,
+    );
+    let (answer, took) = exchange_async(server.address(), request.into_bytes()).await;
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+    assert_eq!(
+        json_body(&answer)[0]["accountName"],
+        "AT&T CLOUD TEST FOUNDRY"
+    );
+    assert!(took >= Duration::from_secs(2), "answered in {took:?}");
+}
