@@ -6,15 +6,15 @@
 
 use std::sync::{Arc, OnceLock};
 
-use axum::Router;
+use mock_server::App;
 use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;
 use libfuzzer_sys::fuzz_target;
 use tower::ServiceExt;
 
-fn app() -> &'static (tokio::runtime::Runtime, Router) {
-    static APP: OnceLock<(tokio::runtime::Runtime, Router)> = OnceLock::new();
+fn app() -> &'static (tokio::runtime::Runtime, App) {
+    static APP: OnceLock<(tokio::runtime::Runtime, App)> = OnceLock::new();
     APP.get_or_init(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_time()

@@ -88,11 +88,12 @@ struct Record {
     latency: Duration,
 }
 
-/// The path and the redacted header lines in one string, with where the path ends and where
-/// the first `x-trace-id` value is.
+/// The path and the redacted header lines in one buffer, with where the path ends and where
+/// the first `x-trace-id` value is. Bytes as received: turned into text (lossily, for the rare
+/// value that is not UTF-8) only when listed.
 #[derive(Debug, Clone, Default)]
 struct Head {
-    text: String,
+    text: Vec<u8>,
     path_end: usize,
     trace_id: Option<Range<usize>>,
 }
@@ -100,27 +101,24 @@ struct Head {
 impl Head {
     fn of(uri: &Uri, headers: &HeaderMap) -> Self {
         let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
-        let mut text = String::with_capacity(path.len() + 256);
-        text.push_str(path);
-        text.push('\n');
+        let mut text = Vec::with_capacity(path.len() + 256);
+        text.extend_from_slice(path.as_bytes());
+        text.push(b'\n');
         let mut trace_id = None;
         for (name, value) in headers {
-            text.push_str(name.as_str());
-            text.push_str(": ");
+            text.extend_from_slice(name.as_str().as_bytes());
+            text.extend_from_slice(b": ");
             if REDACTED.contains(&name.as_str()) {
-                text.push_str("***");
+                text.extend_from_slice(b"***");
             } else {
-                // Line breaks cannot occur in a header value; other bytes are shown as text.
+                // Line breaks cannot occur in a header value.
                 let start = text.len();
-                match value.to_str() {
-                    Ok(visible) => text.push_str(visible),
-                    Err(_) => text.push_str(&String::from_utf8_lossy(value.as_bytes())),
-                }
+                text.extend_from_slice(value.as_bytes());
                 if trace_id.is_none() && name == crate::ids::TRACE_ID {
                     trace_id = Some(start..text.len());
                 }
             }
-            text.push('\n');
+            text.push(b'\n');
         }
         Head {
             path_end: path.len(),
@@ -129,23 +127,31 @@ impl Head {
         }
     }
 
-    fn path(&self) -> &str {
-        &self.text[..self.path_end]
+    fn path(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.text[..self.path_end])
     }
 
-    fn header_lines(&self) -> impl Iterator<Item = (&str, &str)> {
+    fn header_lines(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
         self.text[self.path_end + 1..]
-            .lines()
-            .filter_map(|line| line.split_once(": "))
+            .split(|&byte| byte == b'\n')
+            .filter_map(|line| {
+                let at = line.windows(2).position(|pair| pair == b": ")?;
+                Some((
+                    String::from_utf8_lossy(&line[..at]),
+                    String::from_utf8_lossy(&line[at + 2..]),
+                ))
+            })
     }
 
-    fn trace_id(&self) -> Option<&str> {
-        self.trace_id.clone().map(|range| &self.text[range])
+    fn trace_id(&self) -> Option<Cow<'_, str>> {
+        self.trace_id
+            .clone()
+            .map(|range| String::from_utf8_lossy(&self.text[range]))
     }
 }
 
 impl Record {
-    fn trace_id(&self) -> Option<&str> {
+    fn trace_id(&self) -> Option<Cow<'_, str>> {
         self.head.trace_id()
     }
 
@@ -155,18 +161,18 @@ impl Record {
             id: self.id,
             time: humantime::format_rfc3339_millis(self.time).to_string(),
             method: self.method.to_string(),
-            path: self.head.path().to_owned(),
+            path: self.head.path().into_owned(),
             headers: self
                 .head
                 .header_lines()
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
                 .collect(),
             body: self
                 .body
                 .as_ref()
                 .map(|body| text(body).chars().take(MAX_BODY_CHARS).collect()),
             client_id: self.client_id.clone(),
-            trace_id: self.trace_id().map(str::to_owned),
+            trace_id: self.trace_id().map(Cow::into_owned),
             scenario: self.scenario.clone(),
             scenario_source: self.scenario_source.map(|s| s.as_str().to_owned()),
             source: self.source.as_ref().map(|source| source.to_string()),
@@ -179,7 +185,7 @@ impl Record {
         filter
             .trace_id
             .as_ref()
-            .is_none_or(|trace| self.trace_id() == Some(trace.as_str()))
+            .is_none_or(|trace| self.trace_id().as_deref() == Some(trace.as_str()))
             && (filter.client_id.is_none() || self.client_id == filter.client_id)
             && filter.status.is_none_or(|status| self.status == status)
     }
@@ -329,7 +335,7 @@ mod tests {
             time: SystemTime::now(),
             method: Method::POST,
             head: Head {
-                text: format!("/\nx-trace-id: {trace}\n"),
+                text: format!("/\nx-trace-id: {trace}\n").into_bytes(),
                 path_end: 1,
                 trace_id: Some(14..14 + trace.len()),
             },
@@ -378,8 +384,8 @@ mod tests {
         headers.insert("x-trace-id", "t-1".parse().expect("value"));
         let head = Head::of(&Uri::from_static("/x?y=1"), &headers);
         assert_eq!(head.path(), "/x?y=1");
-        assert_eq!(head.trace_id(), Some("t-1"));
-        let kept = &head.text;
+        assert_eq!(head.trace_id().as_deref(), Some("t-1"));
+        let kept = String::from_utf8_lossy(&head.text);
         assert!(kept.contains("client_secret: ***\n"), "{kept}");
         assert!(kept.contains("x-admin-token: ***\n"), "{kept}");
         assert!(kept.contains("client_id: sp\n"), "{kept}");

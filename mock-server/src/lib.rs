@@ -47,6 +47,6 @@ pub mod validate;
 pub mod watch;
 
 pub use config::{Client, Config, DataMode, NotFoundStyle};
-pub use routes::router;
+pub use routes::{App, router};
 pub use server::{MockServer, MockServerBuilder, StartError, run};
 pub use state::AppState;

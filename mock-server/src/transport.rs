@@ -15,7 +15,6 @@ use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
-use axum::Router;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
@@ -250,6 +249,33 @@ impl AsyncWrite for FaultyStream {
     }
 }
 
+/// What a connection's requests are handed to: a router, or anything that answers like one.
+pub trait HttpService:
+    tower::Service<
+        axum::http::Request<hyper::body::Incoming>,
+        Response = axum::response::Response,
+        Error = std::convert::Infallible,
+        Future: Send + 'static,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> HttpService for T where
+    T: tower::Service<
+            axum::http::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+            Future: Send + 'static,
+        > + Clone
+        + Send
+        + Sync
+        + 'static
+{
+}
+
 /// How connections are served: the limits and timeouts, and HTTPS when configured.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -293,12 +319,15 @@ const REFUSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Errors
 ///
 /// Never in practice: a failed `accept` (e.g. too many open files) is logged and retried.
-pub async fn serve(
+pub async fn serve<A>(
     listener: TcpListener,
-    app: Router,
+    app: A,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send,
-) -> io::Result<()> {
+) -> io::Result<()>
+where
+    A: HttpService,
+{
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(options.max_connections));
     let sweep = Arc::new(IdleSweep::new(options.read_timeout));
@@ -386,14 +415,15 @@ pub async fn serve(
 
 /// Serves one connection's requests until it ends, or until its [`Connection`] is ended by a
 /// fault (dropping the stream then sends a FIN, or an RST when one is armed).
-async fn serve_connection<S>(
+async fn serve_connection<S, A>(
     stream: S,
-    app: Router,
+    app: A,
     connection: Arc<Connection>,
     options: &ServeOptions,
     watcher: Watcher,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    A: HttpService,
 {
     // The read timeout (a head that never ends, an idle kept-alive connection) is the idle
     // sweep's, not a per-request timer's.

@@ -2,10 +2,10 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
+use mock_server::App;
 use mock_server::{AppState, Config, DataMode, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -14,12 +14,12 @@ pub const LOOKUP: &str = "/api/v1/customerAccountLookup";
 
 /// The app with the default configuration (bundled fixtures, demo client) but answering from
 /// the account book only, so that what is not in the book is not found.
-pub fn app() -> Router {
+pub fn app() -> App {
     app_with(|_| {})
 }
 
 /// The app answering from the book only, with a changed configuration.
-pub fn app_with(change: impl FnOnce(&mut Config)) -> Router {
+pub fn app_with(change: impl FnOnce(&mut Config)) -> App {
     let mut config = Config {
         data: DataMode::Fixtures,
         ..Config::default()
@@ -121,7 +121,7 @@ impl Answer {
     }
 }
 
-pub async fn send(app: &Router, request: Request<Body>) -> Answer {
+pub async fn send(app: &App, request: Request<Body>) -> Answer {
     let response = app
         .clone()
         .oneshot(request)

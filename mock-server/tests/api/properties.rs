@@ -3,15 +3,15 @@
 
 use std::sync::OnceLock;
 
-use axum::Router;
 use axum::http::StatusCode;
+use mock_server::App;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn shared_app() -> &'static Router {
-    static APP: OnceLock<Router> = OnceLock::new();
+fn shared_app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
     APP.get_or_init(app)
 }
 

@@ -6,9 +6,9 @@
 
 use std::sync::OnceLock;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode};
+use mock_server::App;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -16,8 +16,8 @@ use crate::common::*;
 
 /// One app for every case: whatever a case does to it (a reload, a cleared journal) must leave
 /// it answering the next one as planned.
-fn shared_app() -> &'static Router {
-    static APP: OnceLock<Router> = OnceLock::new();
+fn shared_app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
     APP.get_or_init(|| app_with(|config| config.max_header_bytes = 8 * 1024))
 }
 
