@@ -15,12 +15,13 @@ use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
+use futures_util::task::AtomicWaker;
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::Semaphore;
 
 /// How long a shutdown waits for requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -45,7 +46,8 @@ pub fn current_connection() -> Option<Arc<Connection>> {
 #[derive(Debug, Default)]
 pub struct Connection {
     state: AtomicU8,
-    ended: Notify,
+    /// The task serving the connection, woken when it ends.
+    ended: AtomicWaker,
     /// Requests (and dripping answers) being served now: the idle sweep spares the connection.
     in_flight: AtomicUsize,
     /// Requests begun so far: a change since the last sweep is activity.
@@ -74,21 +76,20 @@ impl Connection {
         let _ = self
             .state
             .compare_exchange(OPEN, how, Ordering::SeqCst, Ordering::SeqCst);
-        self.ended.notify_waiters();
-        self.ended.notify_one();
+        self.ended.wake();
     }
 
     fn is_ended(&self) -> bool {
         self.state.load(Ordering::SeqCst) != OPEN
     }
 
-    async fn wait_ended(&self) {
-        loop {
-            let notified = self.ended.notified();
-            if self.is_ended() {
-                return;
-            }
-            notified.await;
+    /// Ready once the connection has ended; the waker is kept to be woken then.
+    fn poll_ended(&self, cx: &mut Context<'_>) -> Poll<()> {
+        self.ended.register(cx.waker());
+        if self.is_ended() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
         }
     }
 }
@@ -432,13 +433,16 @@ async fn serve_connection<S, A>(
         // hard stop beyond which hyper does not even buffer them.
         .max_header_size(options.max_header_bytes.saturating_mul(2))
         .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
-    let served = CURRENT.scope(Arc::clone(&connection), watcher.watch(served));
-    tokio::select! {
-        result = served => {
-            if let Err(error) = result {
-                tracing::debug!(%error, "connection ended with an error");
-            }
+    let mut served = std::pin::pin!(CURRENT.scope(Arc::clone(&connection), watcher.watch(served)));
+    // Whichever comes first: the connection's end as hyper sees it, or a fault's.
+    let result = std::future::poll_fn(|cx| {
+        if connection.poll_ended(cx).is_ready() {
+            return Poll::Ready(Ok(()));
         }
-        () = connection.wait_ended() => {}
+        served.as_mut().poll(cx)
+    })
+    .await;
+    if let Err(error) = result {
+        tracing::debug!(%error, "connection ended with an error");
     }
 }

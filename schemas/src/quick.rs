@@ -52,14 +52,20 @@ enum Rule {
 /// The request schema's rules for string fields, as a quick check.
 #[derive(Debug, Clone)]
 pub struct QuickCheck {
-    root: ObjectRule,
+    /// Every property of the schema, depth first in the schema's order: the conjunction of
+    /// their checks is the schema's answer for the fields it describes.
+    checks: Vec<Property>,
 }
 
 impl QuickCheck {
     /// The quick check of `schema`, or `None` when the schema uses a keyword it does not know.
     pub fn from_schema(schema: &Value) -> Option<Self> {
         match rule(schema, "")? {
-            Rule::Object(root) => Some(QuickCheck { root }),
+            Rule::Object(root) => {
+                let mut checks = Vec::new();
+                flatten(root, &mut checks);
+                Some(QuickCheck { checks })
+            }
             Rule::String { .. } => None,
         }
     }
@@ -68,40 +74,65 @@ impl QuickCheck {
     /// (`/accountName`, `/address/zipCode`) with the string found there, or `None` when the key
     /// is absent. The caller vouches that the body and every object on the way to a listed
     /// field are JSON objects, and that each listed field holds a string when `Some`. Every
-    /// field the schema describes must be listed; otherwise the answer is `false`.
+    /// field the schema describes must be listed; otherwise the answer is `false`. Listing the
+    /// fields in the schema's order makes the check fastest.
     pub fn accepts(&self, fields: &[(&str, Option<&str>)]) -> bool {
-        object_accepts(&self.root, fields)
+        // Where the next field is expected: in the schema's order, each property finds its
+        // field at once; in any other order, by a search.
+        let mut next = 0;
+        self.checks.iter().all(|property| {
+            let pointer = property.pointer.as_str();
+            match &property.rule {
+                Rule::Object(_) => {
+                    // Present as an object exactly when the caller lists fields below it.
+                    let below = |p: &str| {
+                        p.strip_prefix(pointer)
+                            .is_some_and(|rest| rest.starts_with('/'))
+                    };
+                    fields.get(next).is_some_and(|(p, _)| below(p))
+                        || fields.iter().any(|(p, _)| below(p))
+                }
+                Rule::String {
+                    min_chars,
+                    max_chars,
+                    pattern,
+                } => {
+                    let at = match fields.get(next) {
+                        Some((p, _)) if *p == pointer => Some(next),
+                        _ => fields.iter().position(|(p, _)| *p == pointer),
+                    };
+                    if let Some(at) = at {
+                        next = at + 1;
+                    }
+                    let found = at.map(|at| fields[at].1);
+                    match found {
+                        None => false,
+                        Some(None) => !property.required,
+                        Some(Some(text)) => {
+                            let chars = text.chars().count();
+                            min_chars.is_none_or(|min| chars >= min)
+                                && max_chars.is_none_or(|max| chars <= max)
+                                && pattern.as_ref().is_none_or(|p| p.is_match(text))
+                        }
+                    }
+                }
+            }
+        })
     }
 }
 
-fn object_accepts(rule: &ObjectRule, fields: &[(&str, Option<&str>)]) -> bool {
-    rule.properties.iter().all(|property| {
-        let pointer = property.pointer.as_str();
-        match &property.rule {
-            Rule::Object(inner) => {
-                // Present as an object exactly when the caller lists fields below it.
-                let listed = fields.iter().any(|(p, _)| {
-                    p.strip_prefix(pointer)
-                        .is_some_and(|rest| rest.starts_with('/'))
-                });
-                listed && object_accepts(inner, fields)
-            }
-            Rule::String {
-                min_chars,
-                max_chars,
-                pattern,
-            } => match fields.iter().find(|(p, _)| *p == pointer) {
-                None => false,
-                Some((_, None)) => !property.required,
-                Some((_, Some(text))) => {
-                    let chars = text.chars().count();
-                    min_chars.is_none_or(|min| chars >= min)
-                        && max_chars.is_none_or(|max| chars <= max)
-                        && pattern.as_ref().is_none_or(|p| p.is_match(text))
-                }
-            },
+/// The properties of `rule`, each followed by its own properties when it is an object.
+fn flatten(rule: ObjectRule, into: &mut Vec<Property>) {
+    for mut property in rule.properties {
+        let inner = match &mut property.rule {
+            Rule::Object(inner) => Some(std::mem::take(&mut inner.properties)),
+            Rule::String { .. } => None,
+        };
+        into.push(property);
+        if let Some(properties) = inner {
+            flatten(ObjectRule { properties }, into);
         }
-    })
+    }
 }
 
 fn rule(schema: &Value, pointer: &str) -> Option<Rule> {
@@ -224,6 +255,41 @@ mod tests {
         assert!(!check.accepts(&[valid[0], valid[2]]));
         // Characters, not bytes: "ÄÖ" is 2 characters.
         assert!(!check.accepts(&[("/name", Some("ÄÖ")), valid[1], valid[2]]));
+    }
+
+    #[test]
+    fn the_order_of_the_fields_does_not_change_the_answer() {
+        let check = check();
+        let cases: [[(&str, Option<&str>); 3]; 4] = [
+            [
+                ("/name", Some("ACME")),
+                ("/nick", None),
+                ("/address/zip", Some("75201")),
+            ],
+            [
+                ("/name", Some("AC")),
+                ("/nick", None),
+                ("/address/zip", Some("75201")),
+            ],
+            [
+                ("/name", Some("ACME")),
+                ("/nick", Some("toolong")),
+                ("/address/zip", Some("75201")),
+            ],
+            [
+                ("/name", Some("ACME")),
+                ("/nick", None),
+                ("/address/zip", Some("7520")),
+            ],
+        ];
+        for (i, fields) in cases.into_iter().enumerate() {
+            let in_order = check.accepts(&fields);
+            assert_eq!(in_order, i == 0, "{fields:?}");
+            for order in [[2, 1, 0], [1, 2, 0], [0, 2, 1], [2, 0, 1]] {
+                let shuffled = order.map(|at| fields[at]);
+                assert_eq!(check.accepts(&shuffled), in_order, "{shuffled:?}");
+            }
+        }
     }
 
     #[test]
