@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::error::ApiError;
 use crate::ids::TRACE_ID;
-use crate::request::{LookupRequest, ObjectOnly, QuickFields};
+use crate::request::{LookupRequest, QuickFields};
 use crate::scenario::select::has_marker;
 
 /// Checks `content-type` and `x-trace-id`.
@@ -120,11 +120,11 @@ pub fn quick_request<'a>(
     canned_might_match: impl Fn(&str) -> bool,
 ) -> Option<QuickFields<'a>> {
     let check = schemas.quick_request_check(require_sp_id)?;
-    let ObjectOnly(fields) = serde_json::from_slice::<ObjectOnly<QuickFields<'_>>>(bytes).ok()?;
+    let fields = serde_json::from_slice::<QuickFields<'_>>(bytes).ok()?;
     if has_marker(fields.account_name) || canned_might_match(fields.account_name) {
         return None;
     }
-    let address = &fields.address.0;
+    let address = &fields.address;
     check
         .accepts(&[
             ("/spId", fields.sp_id),
