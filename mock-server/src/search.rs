@@ -261,24 +261,22 @@ pub fn normalize(text: &str) -> String {
             .join(" ")
             .to_lowercase();
     }
-    // The common case in one pass over the bytes and one allocation. The ASCII white space of
-    // `char::is_whitespace` includes the vertical tab, which `u8::is_ascii_whitespace` does not.
-    let is_space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r');
-    let mut normalized = Vec::with_capacity(text.len());
-    let mut pending_space = false;
-    for &byte in text.as_bytes() {
-        if is_space(byte) {
-            pending_space = !normalized.is_empty();
-        } else {
-            if pending_space {
-                normalized.push(b' ');
-                pending_space = false;
-            }
-            normalized.push(byte.to_ascii_lowercase());
+    // The common case: words copied whole into one allocation, then lower-cased in one go. The
+    // ASCII white space of `char::is_whitespace` includes the vertical tab, which
+    // `u8::is_ascii_whitespace` does not.
+    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r');
+    let mut normalized = String::with_capacity(text.len());
+    for word in text.split(is_space) {
+        if word.is_empty() {
+            continue;
         }
+        if !normalized.is_empty() {
+            normalized.push(' ');
+        }
+        normalized.push_str(word);
     }
-    // ASCII in, ASCII out: the conversion cannot fail.
-    String::from_utf8(normalized).unwrap_or_default()
+    normalized.make_ascii_lowercase();
+    normalized
 }
 
 /// The lower-case words of a street, split at white space and punctuation that separates words
@@ -300,7 +298,8 @@ fn words(street: &str) -> Vec<String> {
 /// Splits a ZIP code into its first five digits and, for a ZIP+4, the last four. Anything that
 /// is not a digit (the hyphen of `75075-8004`) is ignored.
 fn split_zip(zip_code: &str) -> (String, Option<String>) {
-    let mut digits: String = zip_code.chars().filter(char::is_ascii_digit).collect();
+    let mut digits = String::with_capacity(zip_code.len());
+    digits.extend(zip_code.chars().filter(char::is_ascii_digit));
     if digits.len() == 9 {
         let plus_four = digits.split_off(5);
         (digits, Some(plus_four))
