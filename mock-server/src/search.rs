@@ -130,18 +130,19 @@ impl Query {
     /// ZIP+4: two requests the rules treat alike (case, spacing, a state's name or code, a 5- or
     /// 9-digit ZIP) have the same canonical form.
     pub fn canonical(&self) -> String {
-        let name = match &self.name {
-            NamePattern::Text(text) => text.clone(),
-            NamePattern::Wildcard { parts, .. } => parts.join("*"),
-        };
-        [
-            name.as_str(),
-            &self.street_words.join(" "),
-            &self.city,
-            &self.state,
-            &self.zip5,
-        ]
-        .join("\u{1f}")
+        // One allocation, with room for the ZIP+4 a cache key adds.
+        let mut canonical = String::with_capacity(64);
+        match &self.name {
+            NamePattern::Text(text) => canonical.push_str(text),
+            NamePattern::Wildcard { parts, .. } => push_joined(&mut canonical, parts, '*'),
+        }
+        canonical.push('\u{1f}');
+        push_joined(&mut canonical, &self.street_words, ' ');
+        for part in [&self.city, &self.state, &self.zip5] {
+            canonical.push('\u{1f}');
+            canonical.push_str(part);
+        }
+        canonical
     }
 
     /// How the account answers the query, or `None` when it does not.
@@ -229,6 +230,16 @@ impl NamePattern {
                 }
             }
         }
+    }
+}
+
+/// Appends `parts` to `into`, with `between` between them.
+fn push_joined(into: &mut String, parts: &[String], between: char) {
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            into.push(between);
+        }
+        into.push_str(part);
     }
 }
 
@@ -374,6 +385,23 @@ mod tests {
             "the first part is anchored at the start"
         );
         assert_eq!(rank("AT&T*FOUNDRY*TEST"), None, "parts match in order");
+    }
+
+    #[test]
+    fn the_canonical_form_joins_the_normalised_parts() {
+        let q = query(
+            "AT&T *  Foundry",
+            "2900 W. Plano",
+            "Plano",
+            "Texas",
+            "75075-8004",
+        );
+        assert_eq!(
+            q.canonical(),
+            "at&t * foundry\u{1f}2900 w plano\u{1f}plano\u{1f}tx\u{1f}75075"
+        );
+        let q = query("ACME", "", "DALLAS", "TX", "75201");
+        assert_eq!(q.canonical(), "acme\u{1f}\u{1f}dallas\u{1f}tx\u{1f}75201");
     }
 
     #[test]
