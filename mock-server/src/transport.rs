@@ -23,6 +23,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
+use crate::routes::App;
+
 /// How long a shutdown waits for requests in flight.
 pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
@@ -250,33 +252,6 @@ impl AsyncWrite for FaultyStream {
     }
 }
 
-/// What a connection's requests are handed to: a router, or anything that answers like one.
-pub trait HttpService:
-    tower::Service<
-        axum::http::Request<hyper::body::Incoming>,
-        Response = axum::response::Response,
-        Error = std::convert::Infallible,
-        Future: Send + 'static,
-    > + Clone
-    + Send
-    + Sync
-    + 'static
-{
-}
-
-impl<T> HttpService for T where
-    T: tower::Service<
-            axum::http::Request<hyper::body::Incoming>,
-            Response = axum::response::Response,
-            Error = std::convert::Infallible,
-            Future: Send + 'static,
-        > + Clone
-        + Send
-        + Sync
-        + 'static
-{
-}
-
 /// How connections are served: the limits and timeouts, and HTTPS when configured.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
@@ -320,15 +295,12 @@ const REFUSE_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Errors
 ///
 /// Never in practice: a failed `accept` (e.g. too many open files) is logged and retried.
-pub async fn serve<A>(
+pub async fn serve(
     listener: TcpListener,
-    app: A,
+    app: App,
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send,
-) -> io::Result<()>
-where
-    A: HttpService,
-{
+) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(options.max_connections));
     let sweep = Arc::new(IdleSweep::new(options.read_timeout));
@@ -416,15 +388,14 @@ where
 
 /// Serves one connection's requests until it ends, or until its [`Connection`] is ended by a
 /// fault (dropping the stream then sends a FIN, or an RST when one is armed).
-async fn serve_connection<S, A>(
+async fn serve_connection<S>(
     stream: S,
-    app: A,
+    app: App,
     connection: Arc<Connection>,
     options: &ServeOptions,
     watcher: Watcher,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
-    A: HttpService,
 {
     // The read timeout (a head that never ends, an idle kept-alive connection) is the idle
     // sweep's, not a per-request timer's.
