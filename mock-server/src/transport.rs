@@ -5,7 +5,8 @@
 //!
 //! Shutdown is graceful: the listener closes at once (new connections are refused), requests in
 //! flight finish (for at most [`SHUTDOWN_GRACE`], since a `timeout` scenario may be sleeping),
-//! idle keep-alive connections close.
+//! idle keep-alive connections close. The read timeout (a head that never ends, a kept-alive
+//! connection left idle) is enforced by one sweep over the connections, not a timer per request.
 
 use std::future::Future;
 use std::io;
