@@ -11,18 +11,17 @@
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Weak};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use futures_util::task::AtomicWaker;
 use hyper_util::rt::TokioIo;
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 
 use crate::routes::App;
 
@@ -182,6 +181,62 @@ impl IdleSweep {
             connection.close();
         }
     }
+
+    /// Wakes every connection's task, so that it sees a shutdown.
+    fn wake_all(&self) {
+        for watched in self.watched().iter() {
+            if let Some(connection) = watched.connection.upgrade() {
+                connection.ended.wake();
+            }
+        }
+    }
+}
+
+/// The connections being served (or in their TLS handshake), for a graceful shutdown. A shutdown
+/// asks each to finish the request in flight and close; it costs a request one flag read, where
+/// a channel per connection would cost a poll of its receiver.
+#[derive(Debug, Default)]
+struct Live {
+    count: AtomicUsize,
+    draining: AtomicBool,
+    all_closed: Notify,
+}
+
+/// One live connection, counted until dropped.
+struct LiveGuard(Arc<Live>);
+
+impl Drop for LiveGuard {
+    fn drop(&mut self) {
+        if self.0.count.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.all_closed.notify_waiters();
+        }
+    }
+}
+
+impl Live {
+    fn enter(self: &Arc<Self>) -> LiveGuard {
+        self.count.fetch_add(1, Ordering::SeqCst);
+        LiveGuard(Arc::clone(self))
+    }
+
+    fn is_draining(&self) -> bool {
+        self.draining.load(Ordering::SeqCst)
+    }
+
+    /// Asks every connection to finish and close, then waits until none is left.
+    async fn drain(&self, sweep: &IdleSweep) {
+        self.draining.store(true, Ordering::SeqCst);
+        sweep.wake_all();
+        loop {
+            let notified = self.all_closed.notified();
+            let mut notified = std::pin::pin!(notified);
+            notified.as_mut().enable();
+            if self.count.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            notified.await;
+        }
+    }
 }
 
 /// Aborts a task when dropped.
@@ -302,7 +357,7 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
-    let graceful = GracefulShutdown::new();
+    let live = Arc::new(Live::default());
     let slots = Arc::new(Semaphore::new(options.max_connections));
     let sweep = Arc::new(IdleSweep::new(options.read_timeout));
     let _sweeper = AbortOnDrop(tokio::spawn({
@@ -340,10 +395,12 @@ pub async fn serve(
             inner: stream,
             connection: Arc::clone(&connection),
         };
-        let watcher = graceful.watcher();
+        let counted = live.enter();
         let (app, options, sweep) = (app.clone(), Arc::clone(&options), Arc::clone(&sweep));
+        let live = Arc::clone(&live);
         tokio::spawn(async move {
             // Held for as long as the connection lives.
+            let _counted = counted;
             let Some(_slot) = slot else {
                 match &options.tls {
                     None => refuse(stream).await,
@@ -360,12 +417,12 @@ pub async fn serve(
             };
             sweep.watch(&connection);
             match &options.tls {
-                None => serve_connection(stream, app, connection, &options, watcher).await,
+                None => serve_connection(stream, app, connection, &options, &live).await,
                 Some(tls) => {
                     let handshake = tls.acceptor.accept(stream);
                     match tokio::time::timeout(options.read_timeout, handshake).await {
                         Ok(Ok(stream)) => {
-                            serve_connection(stream, app, connection, &options, watcher).await;
+                            serve_connection(stream, app, connection, &options, &live).await;
                         }
                         Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
                         Err(_) => tracing::debug!("TLS handshake timed out"),
@@ -375,7 +432,7 @@ pub async fn serve(
         });
     }
     drop(listener);
-    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+    if tokio::time::timeout(SHUTDOWN_GRACE, live.drain(&sweep))
         .await
         .is_err()
     {
@@ -388,13 +445,14 @@ pub async fn serve(
 }
 
 /// Serves one connection's requests until it ends, or until its [`Connection`] is ended by a
-/// fault (dropping the stream then sends a FIN, or an RST when one is armed).
+/// fault (dropping the stream then sends a FIN, or an RST when one is armed). Once a shutdown
+/// begins, the request in flight is answered and the connection closes.
 async fn serve_connection<S>(
     stream: S,
     app: App,
     connection: Arc<Connection>,
     options: &ServeOptions,
-    watcher: Watcher,
+    live: &Live,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -405,15 +463,20 @@ async fn serve_connection<S>(
         // hard stop beyond which hyper does not even buffer them.
         .max_header_size(options.max_header_bytes.saturating_mul(2))
         .serve_connection(TokioIo::new(stream), TowerToHyperService::new(app));
-    let mut served = std::pin::pin!(CURRENT.scope(Arc::clone(&connection), watcher.watch(served)));
+    let mut served = std::pin::pin!(served);
+    let mut draining = false;
     // Whichever comes first: the connection's end as hyper sees it, or a fault's.
-    let result = std::future::poll_fn(|cx| {
+    let ended = std::future::poll_fn(|cx| {
         if connection.poll_ended(cx).is_ready() {
             return Poll::Ready(Ok(()));
         }
+        if !draining && live.is_draining() {
+            draining = true;
+            served.as_mut().graceful_shutdown();
+        }
         served.as_mut().poll(cx)
-    })
-    .await;
+    });
+    let result = CURRENT.scope(Arc::clone(&connection), ended).await;
     if let Err(error) = result {
         tracing::debug!(%error, "connection ended with an error");
     }

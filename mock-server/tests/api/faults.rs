@@ -352,6 +352,52 @@ async fn shutdown_lets_a_request_in_flight_finish_and_refuses_new_connections() 
 }
 
 #[tokio::test]
+async fn shutdown_closes_an_idle_kept_alive_connection_at_once() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = server().await;
+    let mut stream = tokio::net::TcpStream::connect(server.address())
+        .await
+        .expect("connects");
+    let body = foundry().to_string();
+    let request = format!(
+        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
+         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: idle\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.expect("sends");
+    // The whole answer, after which the connection is idle and kept alive.
+    let mut answer = Vec::new();
+    let mut chunk = [0; 4096];
+    loop {
+        let read = stream.read(&mut chunk).await.expect("reads");
+        assert!(read > 0, "the connection is kept alive after the answer");
+        answer.extend_from_slice(&chunk[..read]);
+        let text = String::from_utf8_lossy(&answer);
+        if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+            let length: usize = head
+                .lines()
+                .find_map(|line| line.strip_prefix("content-length: "))
+                .expect("a content-length")
+                .parse()
+                .expect("a number");
+            if rest.len() >= length {
+                assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+                break;
+            }
+        }
+    }
+    // The read timeout (30 s) is far beyond the wait below: only the shutdown can close it.
+    let stopping = tokio::spawn(server.shutdown());
+    let closed = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await;
+    assert!(
+        matches!(closed, Ok(Ok(0))),
+        "the idle connection is closed by the shutdown: {closed:?}"
+    );
+    stopping.await.expect("joins").expect("a clean stop");
+}
+
+#[tokio::test]
 async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
     let server = MockServer::builder()
         .max_connections(1)
