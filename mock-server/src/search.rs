@@ -29,7 +29,7 @@ pub enum NameMatch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchKey {
     name: String,
-    street_words: Vec<String>,
+    street_words: StreetWords,
     city: String,
     state: String,
     zip5: String,
@@ -42,7 +42,7 @@ impl SearchKey {
         let (zip5, zip4) = split_zip(zip_code);
         SearchKey {
             name: normalize(name),
-            street_words: words(street),
+            street_words: StreetWords::of(street),
             city: normalize(city),
             state: us_states::normalize(state),
             zip5,
@@ -60,7 +60,7 @@ impl SearchKey {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Query {
     name: NamePattern,
-    street_words: Vec<String>,
+    street_words: StreetWords,
     city: String,
     state: String,
     zip5: String,
@@ -85,7 +85,7 @@ impl Query {
         let (zip5, zip4) = split_zip(zip_code);
         Query {
             name: NamePattern::new(account_name),
-            street_words: words(street),
+            street_words: StreetWords::of(street),
             city: normalize(city),
             state: us_states::normalize(state),
             zip5,
@@ -112,7 +112,7 @@ impl Query {
     }
 
     /// The words of the requested street, lower case.
-    pub fn street_words(&self) -> &[String] {
+    pub fn street_words(&self) -> &StreetWords {
         &self.street_words
     }
 
@@ -137,7 +137,7 @@ impl Query {
             NamePattern::Wildcard { parts, .. } => push_joined(&mut canonical, parts, '*'),
         }
         canonical.push('\u{1f}');
-        push_joined(&mut canonical, &self.street_words, ' ');
+        canonical.push_str(&self.street_words.0);
         for part in [&self.city, &self.state, &self.zip5] {
             canonical.push('\u{1f}');
             canonical.push_str(part);
@@ -168,15 +168,13 @@ impl Query {
 
     /// Whether a street holds the requested street words.
     pub fn street_matches(&self, street: &str) -> bool {
-        self.street_words.is_empty() || self.street_words_match(&words(street))
+        self.street_words.is_empty() || self.street_words_match(&StreetWords::of(street))
     }
 
-    fn street_words_match(&self, street_words: &[String]) -> bool {
-        self.street_words.iter().all(|wanted| {
-            street_words
-                .iter()
-                .any(|word| word.starts_with(wanted.as_str()))
-        })
+    fn street_words_match(&self, street: &StreetWords) -> bool {
+        self.street_words
+            .bytes()
+            .all(|wanted| street.bytes().any(|word| word.starts_with(wanted)))
     }
 }
 
@@ -272,38 +270,78 @@ pub fn normalize(text: &str) -> String {
             .join(" ")
             .to_lowercase();
     }
-    // The common case: words copied whole into one allocation, then lower-cased in one go. The
-    // ASCII white space of `char::is_whitespace` includes the vertical tab, which
-    // `u8::is_ascii_whitespace` does not.
-    let is_space = |c: char| matches!(c, ' ' | '\t' | '\n' | '\x0b' | '\x0c' | '\r');
-    let mut normalized = String::with_capacity(text.len());
-    for word in text.split(is_space) {
-        if word.is_empty() {
-            continue;
-        }
-        if !normalized.is_empty() {
-            normalized.push(' ');
-        }
-        normalized.push_str(word);
-    }
-    normalized.make_ascii_lowercase();
-    normalized
+    // The common case: words copied whole into one allocation, then lower-cased in one go.
+    join_ascii_words(text, is_ascii_space)
 }
 
-/// The lower-case words of a street, split at white space and punctuation that separates words
-/// in addresses (`,`, `.`, `#`).
-fn words(street: &str) -> Vec<String> {
-    street
-        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '#'))
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            if word.is_ascii() {
-                word.to_ascii_lowercase()
-            } else {
-                word.to_lowercase()
+/// The ASCII white space of `char::is_whitespace`, which includes the vertical tab that
+/// `u8::is_ascii_whitespace` does not.
+fn is_ascii_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+}
+
+/// The words of an ASCII `text`, split at each byte `is_separator` accepts, lower case, with one
+/// space between two, in one allocation.
+fn join_ascii_words(text: &str, is_separator: impl Fn(u8) -> bool) -> String {
+    let mut joined = String::with_capacity(text.len());
+    let mut push = |word: &str| {
+        if !word.is_empty() {
+            if !joined.is_empty() {
+                joined.push(' ');
             }
-        })
-        .collect()
+            joined.push_str(word);
+        }
+    };
+    let mut start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if is_separator(byte) {
+            // A separator is ASCII, so `at` is a character boundary.
+            push(&text[start..at]);
+            start = at + 1;
+        }
+    }
+    push(&text[start..]);
+    joined.make_ascii_lowercase();
+    joined
+}
+
+/// The lower-case words of a street, split at white space and at the punctuation that separates
+/// words in addresses (`,`, `.`, `#`); kept in one string, one space between two words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StreetWords(String);
+
+impl StreetWords {
+    /// Splits and lower-cases a street.
+    pub fn of(street: &str) -> Self {
+        if street.is_ascii() {
+            return StreetWords(join_ascii_words(street, |byte| {
+                is_ascii_space(byte) || matches!(byte, b',' | b'.' | b'#')
+            }));
+        }
+        let words: Vec<&str> = street
+            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '#'))
+            .filter(|word| !word.is_empty())
+            .collect();
+        StreetWords(words.join(" ").to_lowercase())
+    }
+
+    /// The words, in the street's order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.0.split(' ').filter(|word| !word.is_empty())
+    }
+
+    /// The words as bytes: a plain byte loop, cheaper than a string search for short words.
+    fn bytes(&self) -> impl Iterator<Item = &[u8]> {
+        self.0
+            .as_bytes()
+            .split(|&byte| byte == b' ')
+            .filter(|word| !word.is_empty())
+    }
+
+    /// Whether the street has no word at all.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// Splits a ZIP code into its first five digits and, for a ZIP+4, the last four. Anything that
@@ -330,6 +368,21 @@ mod tests {
         fn normalize_is_words_joined_and_lower_cased(text in "[ -~\t\n\x0b\x0c\rÄßΣ]{0,24}") {
             let reference = text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             proptest::prop_assert_eq!(normalize(&text), reference);
+        }
+
+        /// The one-pass split of a street gives what the definition says: split at white space,
+        /// `,`, `.` and `#`, empty words dropped, each word lower case.
+        #[test]
+        fn street_words_are_split_at_separators_and_lower_cased(
+            street in "[ -~\t\n\x0b\x0c\r\u{a0}\u{3000}ÄßΣ]{0,24}"
+        ) {
+            let reference: Vec<String> = street
+                .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '#'))
+                .filter(|word| !word.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            let words = StreetWords::of(&street);
+            proptest::prop_assert_eq!(words.iter().collect::<Vec<_>>(), reference);
         }
     }
     use crate::request::RequestAddress;

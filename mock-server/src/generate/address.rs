@@ -1,5 +1,6 @@
 //! Street addresses that hold the requested street words.
 
+use crate::search::StreetWords;
 use fake::Fake;
 use fake::faker::name::en::LastName;
 use rand::RngExt;
@@ -51,10 +52,11 @@ const DIRECTIONS: &[&str] = &["N", "S", "E", "W"];
 /// An upper-case street: the requested words in order (so each starts a word of the street),
 /// completed with a house number and a street type where the request has none, and now and then
 /// a suite. With no requested words, a whole generated street.
-pub(super) fn street(requested: &[String], rng: &mut ChaCha8Rng) -> String {
-    let mut words: Vec<String> = Vec::with_capacity(requested.len() + 4);
+pub(super) fn street(requested: &StreetWords, rng: &mut ChaCha8Rng) -> String {
+    let mut words: Vec<String> = Vec::with_capacity(8);
     let starts_with_number = requested
-        .first()
+        .iter()
+        .next()
         .is_some_and(|w| w.chars().next().is_some_and(|c| c.is_ascii_digit()));
     if !starts_with_number {
         words.push(house_number(rng));
@@ -69,7 +71,7 @@ pub(super) fn street(requested: &[String], rng: &mut ChaCha8Rng) -> String {
             words.push(LastName().fake_with_rng::<String, _>(rng).to_uppercase());
         }
     } else {
-        words.extend(requested.iter().map(|w| w.to_uppercase()));
+        words.extend(requested.iter().map(str::to_uppercase));
     }
     let has_type = words
         .last()
