@@ -5,7 +5,7 @@
 //! request, so neither the time taken nor an early exit tells a caller how close a guess was or
 //! which client ids exist. Only the length of a secret can leak, as with any such comparison.
 
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use subtle::ConstantTimeEq;
 
 use crate::config::Client;
@@ -34,12 +34,23 @@ impl Credentials {
     ///
     /// [`ApiError::Unauthorized`] when either header is missing or the pair matches no client.
     pub fn verify(&self, headers: &HeaderMap) -> Result<&Client, ApiError> {
-        let id = headers.get(CLIENT_ID).map(|v| v.as_bytes());
-        let secret = headers.get(CLIENT_SECRET).map(|v| v.as_bytes());
+        self.verify_pair(headers.get(CLIENT_ID), headers.get(CLIENT_SECRET))
+    }
+
+    /// The client whose credentials are `id` and `secret`, the values of the two headers.
+    ///
+    /// # Errors
+    ///
+    /// [`ApiError::Unauthorized`] when either is missing or the pair matches no client.
+    pub fn verify_pair(
+        &self,
+        id: Option<&HeaderValue>,
+        secret: Option<&HeaderValue>,
+    ) -> Result<&Client, ApiError> {
         let (Some(id), Some(secret)) = (id, secret) else {
             return Err(ApiError::Unauthorized);
         };
-        let (found, _) = self.find(id, secret);
+        let (found, _) = self.find(id.as_bytes(), secret.as_bytes());
         found
             .map(|index| &self.clients[index])
             .ok_or(ApiError::Unauthorized)

@@ -44,8 +44,8 @@ impl EchoedIds {
     /// Takes the ids from the request's headers.
     pub fn of(headers: &HeaderMap) -> Self {
         EchoedIds {
-            trace: headers.get(TRACE_ID).cloned(),
-            transaction: headers.get(TRANSACTION_ID).cloned(),
+            trace: crate::headers::get(headers, &TRACE_ID).cloned(),
+            transaction: crate::headers::get(headers, &TRANSACTION_ID).cloned(),
         }
     }
 

@@ -27,6 +27,7 @@ pub mod error;
 pub mod fault;
 pub mod fixtures;
 pub mod generate;
+pub mod headers;
 pub mod ids;
 pub mod journal;
 pub mod logging;

@@ -13,13 +13,14 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 use serde_json::Value;
 
 use crate::config::{DataMode, NotFoundStyle};
 use crate::error::ApiError;
 use crate::fixtures::{BookEntry, Fixtures, response_body};
+use crate::headers::LookupHeaders;
 use crate::ids::RequestIds;
 use crate::scenario::select::{self, Source};
 use crate::scenario::{AccountsShape, Behaviour, Scenario, shape};
@@ -69,7 +70,10 @@ async fn answer(
     answered: &mut Answered,
 ) -> Result<Response, ApiError> {
     let fixtures = state.fixtures.load_full();
-    let client = state.credentials.verify(headers)?;
+    let found = LookupHeaders::of(headers);
+    let client = state
+        .credentials
+        .verify_pair(found.client_id, found.client_secret)?;
     answered.client_id = Some(client.id.clone());
     state.rate_limits.admit(&client.id)?;
 
@@ -84,12 +88,9 @@ async fn answer(
     // The quick path reads a plainly valid body straight into a request; anything else is
     // parsed as JSON and goes the full way (markers, canned examples, every violation).
     let quick = read.as_ref().ok().and_then(|bytes| {
-        validate::quick_request(
-            &state.schemas,
-            bytes,
-            state.settings.require_sp_id,
-            |name| fixtures.canned_might_match(name),
-        )
+        validate::quick_request(state.quick_check.as_ref(), bytes, |name| {
+            fixtures.canned_might_match(name)
+        })
     });
     let mut parsed: Option<Value> = match (&quick, &read) {
         (None, Ok(bytes)) => serde_json::from_slice(bytes).ok(),
@@ -105,7 +106,7 @@ async fn answer(
     let chosen = choose_scenario(
         state,
         &fixtures,
-        headers,
+        found.scenario,
         client.scenario.as_deref(),
         parsed.as_mut(),
     )?;
@@ -123,7 +124,7 @@ async fn answer(
         _ => {}
     }
 
-    validate::headers(headers)?;
+    validate::headers(&found)?;
     let bytes = match &read {
         Ok(bytes) => bytes,
         Err(error) => return Err(error.clone()),
@@ -191,12 +192,12 @@ enum Next<'a> {
 fn choose_scenario<'a>(
     state: &AppState,
     fixtures: &'a Fixtures,
-    headers: &HeaderMap,
+    scenario_header: Option<&HeaderValue>,
     bound: Option<&str>,
     body: Option<&mut Value>,
 ) -> Result<Option<(&'a Scenario, Source)>, ApiError> {
     let scenarios = &fixtures.scenarios;
-    let more_specific = match select::from_header(headers, scenarios)? {
+    let more_specific = match select::from_header(scenario_header, scenarios)? {
         Some(scenario) => Some((scenario, Source::Header)),
         None => bound
             .and_then(|name| scenarios.get(name))

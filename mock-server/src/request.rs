@@ -1,9 +1,6 @@
 //! The lookup request body, as the code reads it once the schema has accepted it.
 
-use std::fmt;
-
 use serde::Deserialize;
-use serde::de::{Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 
 /// The body of `POST /api/v1/customerAccountLookup`. Unknown keys are ignored, as the schema
 /// allows them.
@@ -35,10 +32,10 @@ pub struct RequestAddress {
 }
 
 /// The request's fields as read straight from the body, borrowed, for the quick path of a
-/// lookup (see `validate::quick_request`). Reading fails, and the caller takes the full path,
-/// for anything unusual: a field that is not a string (`null` included), a string or a key with
-/// escapes, a duplicate key, anything but an object where an object belongs. Other keys are
-/// skipped, as the schema allows them.
+/// lookup (see `validate::quick_request`). [`QuickFields::read`] gives up, and the caller takes
+/// the full path, on anything unusual: a field that is not a string (`null` included), a string
+/// or a key with escapes, a duplicate key, a key the request does not define (the schema
+/// allows them; the full path reads them), anything but an object where an object belongs.
 #[derive(Debug)]
 pub struct QuickFields<'a> {
     /// `spId`, when present.
@@ -64,100 +61,116 @@ pub struct QuickAddress<'a> {
     pub country: Option<&'a str>,
 }
 
-/// Fills a field once: a second value for the same key is an error.
-fn once<'a, E: serde::de::Error>(
-    slot: &mut Option<&'a str>,
-    value: &'a str,
-    key: &'static str,
-) -> Result<(), E> {
-    if slot.replace(value).is_some() {
-        return Err(E::duplicate_field(key));
-    }
-    Ok(())
-}
-
-impl<'de> Deserialize<'de> for QuickFields<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Fields;
-
-        impl<'de> Visitor<'de> for Fields {
-            type Value = QuickFields<'de>;
-
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("a lookup request object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let (mut sp_id, mut account_name, mut address) = (None, None, None);
-                while let Some(key) = map.next_key::<&'de str>()? {
-                    match key {
-                        "spId" => once(&mut sp_id, map.next_value()?, "spId")?,
-                        "accountName" => {
-                            once(&mut account_name, map.next_value()?, "accountName")?;
-                        }
-                        "address" => {
-                            if address
-                                .replace(map.next_value::<QuickAddress<'de>>()?)
-                                .is_some()
-                            {
-                                return Err(A::Error::duplicate_field("address"));
-                            }
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                Ok(QuickFields {
-                    sp_id,
-                    account_name: account_name
-                        .ok_or_else(|| A::Error::missing_field("accountName"))?,
-                    address: address.ok_or_else(|| A::Error::missing_field("address"))?,
-                })
-            }
-        }
-
-        deserializer.deserialize_map(Fields)
+impl<'a> QuickFields<'a> {
+    /// Reads a plain lookup body, or `None` when it holds anything unusual (see the type).
+    pub fn read(body: &'a str) -> Option<Self> {
+        let mut scan = Scan { body, at: 0 };
+        let (mut sp_id, mut account_name, mut address) = (None, None, None);
+        scan.object(|scan, key| match key {
+            "spId" => once(&mut sp_id, scan.string()?),
+            "accountName" => once(&mut account_name, scan.string()?),
+            "address" => once(&mut address, QuickAddress::read(scan)?),
+            _ => None,
+        })?;
+        scan.end()?;
+        Some(QuickFields {
+            sp_id,
+            account_name: account_name?,
+            address: address?,
+        })
     }
 }
 
-impl<'de> Deserialize<'de> for QuickAddress<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Address;
+impl<'a> QuickAddress<'a> {
+    fn read(scan: &mut Scan<'a>) -> Option<Self> {
+        const KEYS: [&str; 5] = ["street", "city", "state", "zipCode", "country"];
+        let mut fields: [Option<&'a str>; 5] = [None; 5];
+        scan.object(|scan, key| {
+            let at = KEYS.iter().position(|known| *known == key)?;
+            once(&mut fields[at], scan.string()?)
+        })?;
+        let [street, city, state, zip_code, country] = fields;
+        Some(QuickAddress {
+            street: street?,
+            city: city?,
+            state: state?,
+            zip_code: zip_code?,
+            country,
+        })
+    }
+}
 
-        impl<'de> Visitor<'de> for Address {
-            type Value = QuickAddress<'de>;
+/// Fills a field once: a second value for the same key is `None`.
+fn once<T>(slot: &mut Option<T>, value: T) -> Option<()> {
+    slot.replace(value).is_none().then_some(())
+}
 
-            fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-                formatter.write_str("an address object")
-            }
+/// A cursor over a JSON text that reads only objects of plain strings: no escapes, no other
+/// kind of value. Whatever else it meets, valid JSON or not, makes it give up (`None`).
+struct Scan<'a> {
+    body: &'a str,
+    at: usize,
+}
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut fields: [Option<&'de str>; 5] = [None; 5];
-                const KEYS: [&str; 5] = ["street", "city", "state", "zipCode", "country"];
-                while let Some(key) = map.next_key::<&'de str>()? {
-                    match KEYS.iter().position(|known| *known == key) {
-                        Some(at) => once(&mut fields[at], map.next_value()?, KEYS[at])?,
-                        None => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let [street, city, state, zip_code, country] = fields;
-                let required = |value: Option<&'de str>, key| {
-                    value.ok_or_else(|| A::Error::missing_field(key))
-                };
-                Ok(QuickAddress {
-                    street: required(street, "street")?,
-                    city: required(city, "city")?,
-                    state: required(state, "state")?,
-                    zip_code: required(zip_code, "zipCode")?,
-                    country,
-                })
+impl<'a> Scan<'a> {
+    fn skip_space(&mut self) {
+        let rest = &self.body.as_bytes()[self.at..];
+        self.at += rest
+            .iter()
+            .position(|byte| !matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+    }
+
+    /// The next byte after white space, consumed.
+    fn next(&mut self) -> Option<u8> {
+        self.skip_space();
+        let byte = *self.body.as_bytes().get(self.at)?;
+        self.at += 1;
+        Some(byte)
+    }
+
+    fn expect(&mut self, byte: u8) -> Option<()> {
+        (self.next()? == byte).then_some(())
+    }
+
+    /// A string without escapes or control characters, borrowed from the body.
+    fn string(&mut self) -> Option<&'a str> {
+        self.expect(b'"')?;
+        let rest = &self.body.as_bytes()[self.at..];
+        let end = find_special(rest)?;
+        if rest[end] != b'"' {
+            return None;
+        }
+        // The quotes are ASCII, so both ends are character boundaries.
+        let text = &self.body[self.at..self.at + end];
+        self.at += end + 1;
+        Some(text)
+    }
+
+    /// An object: each member's value is read by `member`, given the member's key.
+    fn object(&mut self, mut member: impl FnMut(&mut Self, &'a str) -> Option<()>) -> Option<()> {
+        self.expect(b'{')?;
+        self.skip_space();
+        if self.body.as_bytes().get(self.at) == Some(&b'}') {
+            self.at += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.expect(b':')?;
+            member(self, key)?;
+            match self.next()? {
+                b',' => {}
+                b'}' => return Some(()),
+                _ => return None,
             }
         }
+    }
 
-        deserializer.deserialize_map(Address)
+    /// Nothing but white space left.
+    fn end(&mut self) -> Option<()> {
+        self.skip_space();
+        (self.at == self.body.len()).then_some(())
     }
 }
 
@@ -191,20 +204,68 @@ impl QuickFields<'_> {
     }
 }
 
+/// Whether a byte ends a plain string: a quote, a backslash or a control character.
+fn is_special(byte: &u8) -> bool {
+    matches!(byte, b'"' | b'\\' | 0..=0x1f)
+}
+
+/// Where the first [`is_special`] byte is: eight bytes at a time, as strings mostly hold none.
+fn find_special(bytes: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGHS: u64 = ONES << 7;
+    // The high bit of a byte that was below `n` (for n <= 128) is set; none is set otherwise.
+    let any_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
+    let any_equal = |word: u64, byte: u8| any_below(word ^ (ONES * u64::from(byte)), 1);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut offset = 0;
+    for chunk in &mut chunks {
+        if let Ok(eight) = <[u8; 8]>::try_from(chunk) {
+            let word = u64::from_ne_bytes(eight);
+            if any_equal(word, b'"') | any_equal(word, b'\\') | any_below(word, 0x20) != 0
+                && let Some(at) = chunk.iter().position(is_special)
+            {
+                return Some(offset + at);
+            }
+        }
+        offset += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(is_special)
+        .map(|at| offset + at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Eight bytes at a time finds what one byte at a time finds.
+        #[test]
+        fn find_special_finds_the_first_special_byte(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    4 => 0x20_u8..0x7f,
+                    1 => proptest::sample::select(vec![b'"', b'\\', 0, 0x1f, 0x20, 0x7f, 0x80, 0xff]),
+                ],
+                0..40,
+            )
+        ) {
+            proptest::prop_assert_eq!(find_special(&bytes), bytes.iter().position(is_special));
+        }
+    }
+
     fn read(body: &str) -> Option<QuickFields<'_>> {
-        serde_json::from_str(body).ok()
+        QuickFields::read(body)
     }
 
     const ADDRESS: &str = r#"{"street":"","city":"PLANO","state":"TX","zipCode":"75075"}"#;
 
     #[test]
-    fn a_plain_body_is_read_and_other_keys_are_skipped() {
+    fn a_plain_body_is_read_in_any_order_and_layout() {
         let body = format!(
-            r#"{{"x":[1,{{"y":null}}],"accountName":"ACME","address":{ADDRESS},"spId":"10006"}}"#
+            " \r\n{{ \"accountName\" :\t\"ACME\" ,\n\"address\":{ADDRESS}, \"spId\":\"10006\"}}\n "
         );
         let fields = read(&body).expect("read");
         assert_eq!(
@@ -230,6 +291,15 @@ mod tests {
             r#"{"accountName":"ACME","address":{"street":"","city":"PLANO","state":"TX"}}"#.to_owned(),
             format!(r#"{{"address":{ADDRESS}}}"#),
             r#"["ACME"]"#.to_owned(),
+            format!(r#"{{"x":1,"accountName":"ACME","address":{ADDRESS}}}"#),
+            r#"{"accountName":"ACME","address":{"street":"","city":"PLANO","state":"TX","zipCode":"75075","x":""}}"#.to_owned(),
+            format!("{{\"accountName\":\"AC\u{1}ME\",\"address\":{ADDRESS}}}"),
+            format!(r#"{{"accountName":"ACME","address":{ADDRESS}}} x"#),
+            format!(r#"{{"accountName":"ACME","address":{ADDRESS},}}"#),
+            format!(r#"{{"accountName":"ACME""address":{ADDRESS}}}"#),
+            format!(r#"{{"accountName":"ACME","address":{ADDRESS}"#),
+            r#"{"accountName":"ACME","address":{}}"#.to_owned(),
+            String::new(),
         ] {
             assert!(read(&body).is_none(), "{body}");
         }

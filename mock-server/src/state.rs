@@ -53,6 +53,8 @@ pub struct AppState {
     pub generated_answers: crate::generate::AnswerCache,
     /// How the lookup behaves.
     pub settings: LookupSettings,
+    /// The request schema's quick check for these settings (see [`crate::validate::quick_check`]).
+    pub quick_check: Option<alliance_schemas::FieldsCheck>,
     /// The base paths the lookup is served under.
     pub base_paths: Vec<String>,
     /// The self-contained OpenAPI document served under `/__admin/openapi.{json,yaml}`.
@@ -109,6 +111,7 @@ impl AppState {
         let referenced_scenarios = referenced_scenarios(config);
         check_scenarios(&fixtures, &referenced_scenarios)?;
         let openapi = alliance_schemas::openapi_json().map_err(StateError::Schemas)?;
+        let quick_check = crate::validate::quick_check(&schemas, config.require_sp_id);
         Ok(AppState {
             schemas,
             credentials: Credentials::new(config.clients.clone()),
@@ -125,6 +128,7 @@ impl AppState {
                 read_timeout: std::time::Duration::from_secs(config.read_timeout_secs.max(1)),
                 https: config.tls.is_some(),
             },
+            quick_check,
             base_paths,
             openapi,
             active_scenario: ArcSwapOption::new(config.scenario.clone().map(Arc::new)),

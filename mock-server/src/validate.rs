@@ -4,16 +4,16 @@
 //! within the size limit (else 413), JSON (else 400), and valid against
 //! `schemas/lookup-request.schema.json` (else 400 listing every violation).
 
-use alliance_schemas::{Schemas, Violation};
+use alliance_schemas::{FieldsCheck, Schemas, Violation};
 use axum::body::{Body, Bytes};
 use std::time::Duration;
 
-use axum::http::{HeaderMap, Method, Uri, header};
+use axum::http::{HeaderMap, Method, Uri};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::Value;
 
 use crate::error::ApiError;
-use crate::ids::TRACE_ID;
+use crate::headers::LookupHeaders;
 use crate::request::{LookupRequest, QuickFields};
 use crate::scenario::select::has_marker;
 
@@ -24,16 +24,16 @@ use crate::scenario::select::has_marker;
 /// [`ApiError::UnsupportedMediaType`] unless the content type is `application/json` (parameters
 /// such as `charset` allowed) or an `application/*+json` type; [`ApiError::MissingTraceId`] when
 /// `x-trace-id` is absent or blank.
-pub fn headers(headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn headers(headers: &LookupHeaders<'_>) -> Result<(), ApiError> {
     let is_json = headers
-        .get(header::CONTENT_TYPE)
+        .content_type
         .and_then(|value| value.to_str().ok())
         .is_some_and(is_json_media_type);
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
     }
     let has_trace_id = headers
-        .get(TRACE_ID)
+        .trace_id
         .is_some_and(|value| !value.as_bytes().trim_ascii().is_empty());
     if !has_trace_id {
         return Err(ApiError::MissingTraceId);
@@ -108,32 +108,52 @@ pub fn parse_json(bytes: &[u8]) -> Result<Value, ApiError> {
     })
 }
 
+/// The fields the quick path reads, as JSON pointers, in the order it gives their values.
+const QUICK_FIELDS: [&str; 7] = [
+    "/spId",
+    "/accountName",
+    "/address/street",
+    "/address/city",
+    "/address/state",
+    "/address/zipCode",
+    "/address/country",
+];
+
+/// The request schema's quick check, tied to the fields the quick path reads, for a lookup
+/// that does (or does not) require `spId`; `None` when the schema has none, and then every
+/// request takes the full path.
+pub fn quick_check(schemas: &Schemas, require_sp_id: bool) -> Option<FieldsCheck> {
+    schemas
+        .quick_request_check(require_sp_id)?
+        .for_fields(&QUICK_FIELDS)
+}
+
 /// The request, when the body is plainly valid: read straight into borrowed fields and accepted
-/// by the schema's quick check, with no `SCENARIO` marker in the name and no canned example
-/// that might answer it. `None` sends the request down the full path (parse, canned examples,
-/// validation with every violation), which gives the same answer for every body the quick path
-/// takes.
+/// by the schema's quick check (from [`quick_check`]), with no `SCENARIO` marker in the name
+/// and no canned example that might answer it. `None` sends the request down the full path
+/// (parse, canned examples, validation with every violation), which gives the same answer for
+/// every body the quick path takes.
 pub fn quick_request<'a>(
-    schemas: &Schemas,
+    check: Option<&FieldsCheck>,
     bytes: &'a [u8],
-    require_sp_id: bool,
     canned_might_match: impl Fn(&str) -> bool,
 ) -> Option<QuickFields<'a>> {
-    let check = schemas.quick_request_check(require_sp_id)?;
-    let fields = serde_json::from_slice::<QuickFields<'_>>(bytes).ok()?;
+    let check = check?;
+    // A body that is not UTF-8 goes the full way, which says where it breaks.
+    let fields = QuickFields::read(std::str::from_utf8(bytes).ok()?)?;
     if has_marker(fields.account_name) || canned_might_match(fields.account_name) {
         return None;
     }
     let address = &fields.address;
     check
         .accepts(&[
-            ("/spId", fields.sp_id),
-            ("/accountName", Some(fields.account_name)),
-            ("/address/street", Some(address.street)),
-            ("/address/city", Some(address.city)),
-            ("/address/state", Some(address.state)),
-            ("/address/zipCode", Some(address.zip_code)),
-            ("/address/country", address.country),
+            fields.sp_id,
+            Some(fields.account_name),
+            Some(address.street),
+            Some(address.city),
+            Some(address.state),
+            Some(address.zip_code),
+            address.country,
         ])
         .then_some(fields)
 }

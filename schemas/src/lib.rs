@@ -21,7 +21,7 @@ use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 pub use bundle::openapi_json;
-pub use quick::QuickCheck;
+pub use quick::{FieldsCheck, QuickCheck};
 pub use violation::Violation;
 
 /// The OpenAPI 3.1 description of the endpoint, as written (with relative file `$ref`s to the

@@ -74,51 +74,97 @@ impl QuickCheck {
     /// (`/accountName`, `/address/zipCode`) with the string found there, or `None` when the key
     /// is absent. The caller vouches that the body and every object on the way to a listed
     /// field are JSON objects, and that each listed field holds a string when `Some`. Every
-    /// field the schema describes must be listed; otherwise the answer is `false`. Listing the
-    /// fields in the schema's order makes the check fastest.
+    /// field the schema describes must be listed; otherwise the answer is `false`. A caller that
+    /// asks often binds its fields once instead ([`QuickCheck::for_fields`]).
     pub fn accepts(&self, fields: &[(&str, Option<&str>)]) -> bool {
-        // Where the next field is expected: in the schema's order, each property finds its
-        // field at once; in any other order, by a search.
-        let mut next = 0;
-        self.checks.iter().all(|property| {
+        let pointers: Vec<&str> = fields.iter().map(|(pointer, _)| *pointer).collect();
+        let values: Vec<Option<&str>> = fields.iter().map(|(_, value)| *value).collect();
+        self.for_fields(&pointers)
+            .is_some_and(|check| check.accepts(&values))
+    }
+
+    /// The check for a caller whose fields are always the ones at `pointers`, in that order (the
+    /// same promises as for [`QuickCheck::accepts`]): each rule is tied to its field once, here,
+    /// so that a check costs only the rules themselves. `None` when the fields do not cover
+    /// every property the schema describes, for then no body gets a quick yes.
+    pub fn for_fields(&self, pointers: &[&str]) -> Option<FieldsCheck> {
+        let mut strings = Vec::new();
+        for property in &self.checks {
             let pointer = property.pointer.as_str();
             match &property.rule {
                 Rule::Object(_) => {
-                    // Present as an object exactly when the caller lists fields below it.
-                    let below = |p: &str| {
+                    // Present as an object exactly when the caller has fields below it.
+                    let below = |p: &&str| {
                         p.strip_prefix(pointer)
                             .is_some_and(|rest| rest.starts_with('/'))
                     };
-                    fields.get(next).is_some_and(|(p, _)| below(p))
-                        || fields.iter().any(|(p, _)| below(p))
+                    if !pointers.iter().any(below) {
+                        return None;
+                    }
                 }
                 Rule::String {
                     min_chars,
                     max_chars,
                     pattern,
-                } => {
-                    let at = match fields.get(next) {
-                        Some((p, _)) if *p == pointer => Some(next),
-                        _ => fields.iter().position(|(p, _)| *p == pointer),
-                    };
-                    if let Some(at) = at {
-                        next = at + 1;
-                    }
-                    let found = at.map(|at| fields[at].1);
-                    match found {
-                        None => false,
-                        Some(None) => !property.required,
-                        Some(Some(text)) => {
-                            let chars = text.chars().count();
-                            min_chars.is_none_or(|min| chars >= min)
-                                && max_chars.is_none_or(|max| chars <= max)
-                                && pattern.as_ref().is_none_or(|p| p.is_match(text))
-                        }
-                    }
-                }
+                } => strings.push(StringCheck {
+                    field: pointers.iter().position(|p| *p == pointer)?,
+                    required: property.required,
+                    min_chars: *min_chars,
+                    max_chars: *max_chars,
+                    pattern: pattern.clone(),
+                }),
             }
+        }
+        Some(FieldsCheck {
+            strings,
+            fields: pointers.len(),
         })
     }
+}
+
+/// A [`QuickCheck`] tied to a caller's fields (see [`QuickCheck::for_fields`]).
+#[derive(Debug, Clone)]
+pub struct FieldsCheck {
+    strings: Vec<StringCheck>,
+    /// How many fields the caller has.
+    fields: usize,
+}
+
+#[derive(Debug, Clone)]
+struct StringCheck {
+    /// Where the caller's value is.
+    field: usize,
+    required: bool,
+    min_chars: Option<usize>,
+    max_chars: Option<usize>,
+    pattern: Option<Regex>,
+}
+
+impl FieldsCheck {
+    /// Whether the schema surely accepts a body whose fields hold `values`, in the order of the
+    /// pointers the check was made for (`None` for an absent key). Always `false` when the
+    /// number of values is not the number of fields.
+    pub fn accepts(&self, values: &[Option<&str>]) -> bool {
+        values.len() == self.fields
+            && self.strings.iter().all(|check| match values[check.field] {
+                None => !check.required,
+                Some(text) => {
+                    chars_within(text, check.min_chars, check.max_chars)
+                        && check.pattern.as_ref().is_none_or(|p| p.is_match(text))
+                }
+            })
+    }
+}
+
+/// Whether `text` has at least `min` and at most `max` characters. A character takes one to
+/// four bytes in UTF-8, so the byte length often answers without counting.
+fn chars_within(text: &str, min: Option<usize>, max: Option<usize>) -> bool {
+    let bytes = text.len();
+    if min.is_none_or(|min| bytes.div_ceil(4) >= min) && max.is_none_or(|max| bytes <= max) {
+        return true;
+    }
+    let chars = text.chars().count();
+    min.is_none_or(|min| chars >= min) && max.is_none_or(|max| chars <= max)
 }
 
 /// The properties of `rule`, each followed by its own properties when it is an object.
@@ -288,6 +334,63 @@ mod tests {
             for order in [[2, 1, 0], [1, 2, 0], [0, 2, 1], [2, 0, 1]] {
                 let shuffled = order.map(|at| fields[at]);
                 assert_eq!(check.accepts(&shuffled), in_order, "{shuffled:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn bound_fields_give_the_same_answers() {
+        let check = check();
+        let pointers = ["/address/zip", "/name", "/nick"];
+        let bound = check.for_fields(&pointers).expect("every field is there");
+        for values in [
+            [Some("75201"), Some("ACME"), None],
+            [Some("75201"), Some("AC"), None],
+            [Some("7520"), Some("ACME"), Some("nick")],
+            [Some("75201"), None, None],
+        ] {
+            let fields: Vec<_> = pointers.iter().copied().zip(values).collect();
+            assert_eq!(bound.accepts(&values), check.accepts(&fields), "{fields:?}");
+        }
+        assert!(
+            !bound.accepts(&[Some("75201"), Some("ACME")]),
+            "too few values"
+        );
+        assert!(
+            check.for_fields(&["/name", "/nick"]).is_none(),
+            "no address"
+        );
+        assert!(
+            check.for_fields(&["/name", "/address/zip"]).is_none(),
+            "no nick"
+        );
+    }
+
+    #[test]
+    fn lengths_count_characters_whatever_their_bytes() {
+        for text in [
+            "",
+            "a",
+            "ab",
+            "abcd",
+            "abcde",
+            "Ä",
+            "ÄÖ",
+            "ÄÖÜ",
+            "😀",
+            "😀😀a",
+        ] {
+            let chars = text.chars().count();
+            for min in [None, Some(0), Some(1), Some(2), Some(3)] {
+                for max in [None, Some(0), Some(1), Some(2), Some(4)] {
+                    let expected =
+                        min.is_none_or(|min| chars >= min) && max.is_none_or(|max| chars <= max);
+                    assert_eq!(
+                        chars_within(text, min, max),
+                        expected,
+                        "{text} {min:?} {max:?}"
+                    );
+                }
             }
         }
     }

@@ -10,7 +10,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use axum::http::HeaderMap;
+use axum::http::HeaderValue;
 use serde_json::Value;
 
 use super::{Scenario, Scenarios};
@@ -55,10 +55,10 @@ impl Source {
 ///
 /// [`ApiError::UnknownScenario`] (400, listing the known names) for a name that is not loaded.
 pub fn from_header<'a>(
-    headers: &HeaderMap,
+    value: Option<&HeaderValue>,
     scenarios: &'a Scenarios,
 ) -> Result<Option<&'a Scenario>, ApiError> {
-    let Some(value) = headers.get(HEADER) else {
+    let Some(value) = value else {
         return Ok(None);
     };
     let name = String::from_utf8_lossy(value.as_bytes());
