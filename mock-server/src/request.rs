@@ -204,36 +204,36 @@ impl QuickFields<'_> {
     }
 }
 
-/// Whether a byte ends a plain string: a quote, a backslash or a control character.
-fn is_special(byte: &u8) -> bool {
-    matches!(byte, b'"' | b'\\' | 0..=0x1f)
-}
-
-/// Where the first [`is_special`] byte is: eight bytes at a time, as strings mostly hold none.
+/// Where the first byte that ends a plain string is (a quote, a backslash or a control
+/// character), looking at eight bytes at a time.
 fn find_special(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = u64::from_ne_bytes([1; 8]);
     const HIGHS: u64 = ONES << 7;
-    // The high bit of a byte that was below `n` (for n <= 128) is set; none is set otherwise.
-    let any_below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
-    let any_equal = |word: u64, byte: u8| any_below(word ^ (ONES * u64::from(byte)), 1);
-    let mut chunks = bytes.chunks_exact(8);
+    // The high bit of each byte below `n` (n <= 128) is set. A borrow can set it in a byte
+    // after such a byte too, never before the first: the lowest bit set is the first match.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGHS;
+    let equal = |word: u64, byte: u8| below(word ^ (ONES * u64::from(byte)), 1);
     let mut offset = 0;
-    for chunk in &mut chunks {
-        if let Ok(eight) = <[u8; 8]>::try_from(chunk) {
-            let word = u64::from_ne_bytes(eight);
-            if any_equal(word, b'"') | any_equal(word, b'\\') | any_below(word, 0x20) != 0
-                && let Some(at) = chunk.iter().position(is_special)
-            {
-                return Some(offset + at);
+    while offset < bytes.len() {
+        let rest = &bytes[offset..];
+        let eight = match rest.first_chunk::<8>() {
+            Some(eight) => *eight,
+            None => {
+                // The last few bytes, padded with spaces, which are not special.
+                let mut padded = [b' '; 8];
+                padded[..rest.len()].copy_from_slice(rest);
+                padded
             }
+        };
+        let word = u64::from_le_bytes(eight);
+        let found = equal(word, b'"') | equal(word, b'\\') | below(word, 0x20);
+        if found != 0 {
+            // Little-endian: the lowest bits are the first byte.
+            return Some(offset + found.trailing_zeros() as usize / 8);
         }
         offset += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(is_special)
-        .map(|at| offset + at)
+    None
 }
 
 #[cfg(test)]
@@ -252,6 +252,7 @@ mod tests {
                 0..40,
             )
         ) {
+            let is_special = |byte: &u8| matches!(byte, b'"' | b'\\' | 0..=0x1f);
             proptest::prop_assert_eq!(find_special(&bytes), bytes.iter().position(is_special));
         }
     }

@@ -29,7 +29,8 @@ pub enum NameMatch {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchKey {
     name: String,
-    street_words: StreetWords,
+    /// Split once, as the book is loaded: every lookup compares against them.
+    street_words: Vec<Box<str>>,
     city: String,
     state: String,
     zip5: String,
@@ -42,7 +43,7 @@ impl SearchKey {
         let (zip5, zip4) = split_zip(zip_code);
         SearchKey {
             name: normalize(name),
-            street_words: StreetWords::of(street),
+            street_words: StreetWords::of(street).iter().map(Box::from).collect(),
             city: normalize(city),
             state: us_states::normalize(state),
             zip5,
@@ -168,13 +169,20 @@ impl Query {
 
     /// Whether a street holds the requested street words.
     pub fn street_matches(&self, street: &str) -> bool {
-        self.street_words.is_empty() || self.street_words_match(&StreetWords::of(street))
+        if self.street_words.is_empty() {
+            return true;
+        }
+        let street = StreetWords::of(street);
+        let words: Vec<&str> = street.iter().collect();
+        self.street_words_match(&words)
     }
 
-    fn street_words_match(&self, street: &StreetWords) -> bool {
-        self.street_words
-            .bytes()
-            .all(|wanted| street.bytes().any(|word| word.starts_with(wanted)))
+    fn street_words_match<W: AsRef<str>>(&self, street_words: &[W]) -> bool {
+        self.street_words.bytes().all(|wanted| {
+            street_words
+                .iter()
+                .any(|word| word.as_ref().as_bytes().starts_with(wanted))
+        })
     }
 }
 
