@@ -151,6 +151,17 @@ pub fn foundry() -> Value {
     })
 }
 
+/// The [`foundry`] lookup as the bytes of an HTTP/1.1 request that keeps its connection alive.
+pub fn foundry_on_the_wire() -> String {
+    let body = foundry().to_string();
+    format!(
+        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
+         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: idle\r\n\
+         content-length: {}\r\n\r\n{body}",
+        body.len()
+    )
+}
+
 /// A request for the ACME accounts of Dallas 75201.
 pub fn acme(name: &str, street: &str, zip: &str) -> Value {
     json!({

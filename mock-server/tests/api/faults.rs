@@ -358,13 +358,7 @@ async fn shutdown_closes_an_idle_kept_alive_connection_at_once() {
     let mut stream = tokio::net::TcpStream::connect(server.address())
         .await
         .expect("connects");
-    let body = foundry().to_string();
-    let request = format!(
-        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
-         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: idle\r\n\
-         content-length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let request = crate::common::foundry_on_the_wire();
     stream.write_all(request.as_bytes()).await.expect("sends");
     // The whole answer, after which the connection is idle and kept alive.
     let mut answer = Vec::new();

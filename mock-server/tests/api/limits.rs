@@ -135,13 +135,7 @@ async fn headers_that_never_end_and_idle_connections_are_closed_after_the_read_t
     );
 
     // A complete request on a kept-alive connection, then silence: answered, then closed.
-    let body = foundry().to_string();
-    let request = format!(
-        "POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: mock\r\nclient_id: demo-client\r\n\
-         client_secret: demo-secret\r\ncontent-type: application/json\r\nx-trace-id: idle\r\n\
-         content-length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let request = crate::common::foundry_on_the_wire();
     let (answer, took) = exchange_async(server.address(), request.into_bytes()).await;
     assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
     assert!(
