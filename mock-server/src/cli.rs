@@ -10,11 +10,9 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::config::{
-    AdminToken, Client, Config, ConfigError, ConfigFile, DataMode, LogFormat, NotFoundStyle,
-    check_unique_clients, normalize_base_paths,
+    AdminToken, Client, Config, ConfigError, ConfigFile, DataMode, FixtureSource, LogFormat,
+    NotFoundStyle, TlsSource,
 };
-use crate::fixtures::FixtureSource;
-use crate::tls::TlsSource;
 
 /// A local mock of the AT&T Alliance End-Customer Lookup API
 /// (POST /api/v1/customerAccountLookup).
@@ -34,8 +32,8 @@ pub struct Cli {
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// Address to listen on; port 0 picks a free port. [default: 127.0.0.1:8080]
-    #[arg(long, env = "MOCK_LISTEN", value_name = "ADDR")]
+    /// Address to listen on, as IP:PORT; port 0 picks a free port. [default: 127.0.0.1:8080]
+    #[arg(long, env = "MOCK_LISTEN", value_name = "IP:PORT", value_parser = parse_listen)]
     pub listen: Option<SocketAddr>,
 
     /// Accepted credentials as ID:SECRET; repeat for several clients (the environment variable
@@ -201,11 +199,6 @@ impl Cli {
                 .into_iter()
                 .map(|entry| {
                     let mut client = Client::new(entry.client_id, entry.client_secret)?;
-                    if let Some(limit) = entry.rate_limit
-                        && !(limit.per_second > 0.0 && limit.burst >= 1)
-                    {
-                        return Err(ConfigError::RateLimit(client.id));
-                    }
                     client.scenario = entry.scenario;
                     client.rate_limit = entry.rate_limit;
                     Ok(client)
@@ -214,7 +207,6 @@ impl Cli {
         } else {
             defaults.clients
         };
-        check_unique_clients(&clients)?;
 
         let base_paths = if !self.base_paths.is_empty() {
             self.base_paths
@@ -225,17 +217,11 @@ impl Cli {
             .max_body_bytes
             .or(file.max_body_bytes)
             .unwrap_or(defaults.max_body_bytes);
-        if max_body_bytes == 0 {
-            return Err(ConfigError::ZeroBodyLimit);
-        }
 
         let failure_rate = self
             .failure_rate
             .or(file.failure_rate)
             .unwrap_or(defaults.failure_rate);
-        if !(0.0..=1.0).contains(&failure_rate) {
-            return Err(ConfigError::FailureRate(failure_rate));
-        }
         let failure_scenarios = if !self.failure_scenarios.is_empty() {
             self.failure_scenarios
         } else {
@@ -247,32 +233,20 @@ impl Cli {
             .or(file.fixtures)
             .map_or(FixtureSource::Bundled, FixtureSource::Dir);
         let watch = self.watch.or(file.watch).unwrap_or(defaults.watch);
-        if watch && fixtures == FixtureSource::Bundled {
-            return Err(ConfigError::WatchWithoutFolder);
-        }
 
         let max_connections = self
             .max_connections
             .or(file.max_connections)
             .unwrap_or(defaults.max_connections);
-        if max_connections == 0 {
-            return Err(ConfigError::ZeroConnections);
-        }
 
         let max_header_bytes = self
             .max_header_bytes
             .or(file.max_header_bytes)
             .unwrap_or(defaults.max_header_bytes);
-        if max_header_bytes < 1024 {
-            return Err(ConfigError::HeaderLimit);
-        }
         let read_timeout_secs = self
             .read_timeout
             .or(file.read_timeout)
             .unwrap_or(defaults.read_timeout_secs);
-        if read_timeout_secs == 0 {
-            return Err(ConfigError::ZeroReadTimeout);
-        }
         let tls = tls_source(
             self.tls_cert.or(file.tls_cert),
             self.tls_key.or(file.tls_key),
@@ -282,7 +256,7 @@ impl Cli {
             self.tls_write_cert.or(file.tls_write_cert),
         )?;
 
-        Ok(Config {
+        Config {
             watch,
             max_connections,
             max_header_bytes,
@@ -309,7 +283,7 @@ impl Cli {
                 .unwrap_or(defaults.not_found),
             data: self.data.or(file.data).unwrap_or(defaults.data),
             seed: self.seed.or(file.seed).unwrap_or(defaults.seed),
-            base_paths: normalize_base_paths(base_paths)?,
+            base_paths,
             max_body_bytes,
             log_format: self
                 .log_format
@@ -319,8 +293,16 @@ impl Cli {
                 .log_level
                 .or(file.log_level)
                 .unwrap_or(defaults.log_level),
-        })
+        }
+        .validate()
     }
+}
+
+/// A listen address: `IP:PORT`, said plainly when the form is wrong (a bare port, a host name).
+fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    value.parse().map_err(|_| {
+        format!("expected IP:PORT, e.g. 127.0.0.1:{value} or 0.0.0.0:8080")
+    })
 }
 
 /// The HTTPS options, checked for fit: a certificate with its key, or a self-signed one.

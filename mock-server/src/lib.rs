@@ -1,53 +1,51 @@
-//! A faithful local mock of the AT&T Alliance End-Customer Lookup API.
+//! A faithful local mock of the AT&T Alliance Ordering API, starting with End-Customer Lookup
+//! (`POST /api/v1/customerAccountLookup`).
 //!
-//! `POST /api/v1/customerAccountLookup` goes through the modules in this order, called from
-//! [`lookup`]: [`auth`] (client id enforcement, 401) → [`validate`] (headers, body size, JSON,
-//! schema) → [`fixtures`] (a canned example, or a [`search`] of the account book) and/or
-//! [`generate`] (accounts made up to match) →
-//! [`respond`] (the accounts, or the one error body of [`error`]).
+//! The crate is layered, and its folders show the layers; each depends only on the ones below:
 //!
-//! Use it as a library in tests:
+//! - `server`: the accept loop, connections, HTTPS, the start path, the fixture watch;
+//! - `api`: the router, the admin API, and one module per operation (`api/lookup`), with the
+//!   steps every operation shares (`api/call`);
+//! - `observe` (the bookkeeping layer, the journal, the log), `gateway` (auth, rate limits),
+//!   `fixtures` (loading and checking data files), `scenario` (scenarios, their choice and
+//!   faults);
+//! - `domain` (accounts, requests, search, the account book, generation: no HTTP) and `http`
+//!   (header names, ids, the error body, reading a body);
+//! - `config`, a leaf.
+//!
+//! A request goes: the bookkeeping layer → the router → the operation's handler: auth → rate
+//! limit → scenario → headers and JSON → the operation's own schema and logic → respond.
+//!
+//! Use it as a library in tests, on a real socket:
 //!
 //! ```
-//! # async fn demo() -> Result<(), mock_server::StartError> {
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), mock_server::StartError> {
 //! let server = mock_server::MockServer::builder().start().await?;
 //! println!("POST {}", server.lookup_url());
+//! server.shutdown().await.map_err(mock_server::StartError::Serve)?;
 //! # Ok(())
 //! # }
 //! ```
 //!
 //! or drive [`router`] without a socket through `tower::ServiceExt::oneshot`.
 
-pub mod account;
-pub mod admin;
-pub mod auth;
+mod api;
 pub mod cli;
 pub mod config;
-pub mod error;
-pub mod fault;
-pub mod fixtures;
-pub mod generate;
-pub mod headers;
-pub mod ids;
-pub mod journal;
-pub mod logging;
-pub mod lookup;
-pub mod observe;
-pub mod ratelimit;
-pub mod request;
-pub mod respond;
-pub mod routes;
-pub mod scenario;
-pub mod search;
-pub mod server;
-pub mod state;
-pub mod tls;
-pub mod transport;
-pub mod us_states;
-pub mod validate;
-pub mod watch;
+mod domain;
+mod fixtures;
+mod gateway;
+mod http;
+#[doc(hidden)]
+pub mod internals;
+mod observe;
+mod scenario;
+mod server;
+mod state;
 
+pub use api::router;
 pub use config::{Client, Config, DataMode, NotFoundStyle};
-pub use routes::{App, router};
-pub use server::{MockServer, MockServerBuilder, StartError, run};
-pub use state::AppState;
+pub use observe::log::{LogFilterError, LogGuard, init_logging};
+pub use server::{MockServer, MockServerBuilder, StartError, TlsError, run};
+pub use state::{AppState, StateError};

@@ -15,9 +15,11 @@ fn main() -> ExitCode {
         Ok(config) => config,
         Err(error) => return fail(error.into(), 2),
     };
-    if let Err(error) = mock_server::logging::init(config.log_format, &config.log_level) {
-        return fail(error.into(), 2);
-    }
+    // Kept until the process ends: the log lines still queued are written when it is dropped.
+    let _log = match mock_server::init_logging(config.log_format, &config.log_level) {
+        Ok(guard) => guard,
+        Err(error) => return fail(error.into(), 2),
+    };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(runtime) => runtime,
         Err(error) => {

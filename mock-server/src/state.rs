@@ -4,71 +4,69 @@
 use std::sync::Arc;
 
 use alliance_schemas::{SchemaError, Schemas};
+use axum::body::Bytes;
 use arc_swap::{ArcSwap, ArcSwapOption};
 use serde_json::Value;
 
-use crate::auth::Credentials;
-use crate::config::{
-    AdminToken, Config, ConfigError, DataMode, NotFoundStyle, normalize_base_paths,
-};
-use crate::fixtures::{FixtureError, FixtureSource, Fixtures};
-use crate::generate::Generator;
-use crate::journal::Journal;
-use crate::ratelimit::RateLimits;
+use crate::config::{AdminToken, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle};
+use crate::domain::generate::Generator;
+use crate::domain::generate::cache::AnswerCache;
+use crate::fixtures::{FixtureError, Fixtures};
+use crate::gateway::auth::Credentials;
+use crate::gateway::ratelimit::RateLimits;
+use crate::observe::journal::Journal;
+use crate::observe::layer::Observer;
 use crate::scenario::select::Chaos;
 
 /// The lookup's settings from the configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LookupSettings {
+pub(crate) struct LookupSettings {
     /// See [`Config::require_sp_id`].
-    pub require_sp_id: bool,
+    pub(crate) require_sp_id: bool,
     /// See [`Config::not_found`].
-    pub not_found: NotFoundStyle,
+    pub(crate) not_found: NotFoundStyle,
     /// See [`Config::max_body_bytes`].
-    pub max_body_bytes: usize,
+    pub(crate) max_body_bytes: usize,
     /// See [`Config::data`].
-    pub data: DataMode,
-    /// See [`Config::max_header_bytes`].
-    pub max_header_bytes: usize,
+    pub(crate) data: DataMode,
     /// See [`Config::read_timeout_secs`]: the time a request's body may take to arrive.
-    pub read_timeout: std::time::Duration,
+    pub(crate) read_timeout: std::time::Duration,
     /// Whether the mock serves HTTPS (the scheme of the OpenAPI document's first server).
-    pub https: bool,
+    pub(crate) https: bool,
 }
 
-/// The shared state of a running mock.
+/// The shared state of a running mock: what every handler reads. Built from a [`Config`] with
+/// [`AppState::new`], then handed to [`crate::router`].
 #[derive(Debug)]
 pub struct AppState {
     /// The compiled wire-format schemas.
-    pub schemas: Arc<Schemas>,
+    pub(crate) schemas: Arc<Schemas>,
     /// The accepted credentials.
-    pub credentials: Credentials,
+    pub(crate) credentials: Credentials,
     /// The account book, canned examples and scenarios; replaced whole by a reload.
-    pub fixtures: ArcSwap<Fixtures>,
+    pub(crate) fixtures: ArcSwap<Fixtures>,
     /// Where the fixtures are loaded from, for reloads.
-    pub fixture_source: FixtureSource,
+    pub(crate) fixture_source: FixtureSource,
     /// Makes accounts when the data mode asks for them.
-    pub generator: Generator,
-    /// Generated answers kept for repeated lookups.
-    pub generated_answers: crate::generate::AnswerCache,
+    pub(crate) generator: Generator,
+    /// Generated answers (serialized) kept for repeated lookups.
+    pub(crate) generated_answers: AnswerCache<Bytes>,
     /// How the lookup behaves.
-    pub settings: LookupSettings,
-    /// The request schema's quick check for these settings (see [`crate::validate::quick_check`]).
-    pub quick_check: Option<alliance_schemas::FieldsCheck>,
-    /// The base paths the lookup is served under.
-    pub base_paths: Vec<String>,
+    pub(crate) settings: LookupSettings,
+    /// The base paths the API is served under.
+    pub(crate) base_paths: Vec<String>,
     /// The self-contained OpenAPI document served under `/__admin/openapi.{json,yaml}`.
-    pub openapi: Value,
+    pub(crate) openapi: Value,
     /// The server-wide scenario, if one is on.
-    pub active_scenario: ArcSwapOption<String>,
+    pub(crate) active_scenario: ArcSwapOption<String>,
     /// Random failure injection.
-    pub chaos: Chaos,
+    pub(crate) chaos: Chaos,
     /// Per-client rate limits.
-    pub rate_limits: RateLimits,
-    /// The recent requests.
-    pub journal: Journal,
+    pub(crate) rate_limits: RateLimits,
+    /// The journal and the head limit, for the bookkeeping layer.
+    pub(crate) observer: Arc<Observer>,
     /// The admin API's token, if it needs one.
-    pub admin_token: Option<AdminToken>,
+    pub(crate) admin_token: Option<AdminToken>,
     /// The scenario names the configuration refers to, checked again on every reload.
     referenced_scenarios: Vec<(String, String)>,
 }
@@ -105,30 +103,28 @@ impl AppState {
     ///
     /// A [`StateError`] naming the broken file or setting.
     pub fn new(config: &Config) -> Result<Self, StateError> {
-        let base_paths = normalize_base_paths(config.base_paths.clone())?;
+        let config = config.clone().validate()?;
+        let base_paths = config.base_paths.clone();
         let schemas = Arc::new(Schemas::compile().map_err(StateError::Schemas)?);
         let fixtures = Fixtures::load(&config.fixtures, &schemas).map_err(StateError::Fixtures)?;
-        let referenced_scenarios = referenced_scenarios(config);
+        let referenced_scenarios = referenced_scenarios(&config);
         check_scenarios(&fixtures, &referenced_scenarios)?;
         let openapi = alliance_schemas::openapi_json().map_err(StateError::Schemas)?;
-        let quick_check = crate::validate::quick_check(&schemas, config.require_sp_id);
         Ok(AppState {
             schemas,
             credentials: Credentials::new(config.clients.clone()),
             fixtures: ArcSwap::from_pointee(fixtures),
             fixture_source: config.fixtures.clone(),
             generator: Generator::new(config.seed),
-            generated_answers: crate::generate::AnswerCache::default(),
+            generated_answers: AnswerCache::default(),
             settings: LookupSettings {
                 require_sp_id: config.require_sp_id,
                 not_found: config.not_found,
                 max_body_bytes: config.max_body_bytes,
                 data: config.data,
-                max_header_bytes: config.max_header_bytes,
                 read_timeout: std::time::Duration::from_secs(config.read_timeout_secs.max(1)),
                 https: config.tls.is_some(),
             },
-            quick_check,
             base_paths,
             openapi,
             active_scenario: ArcSwapOption::new(config.scenario.clone().map(Arc::new)),
@@ -138,7 +134,10 @@ impl AppState {
                 config.seed,
             ),
             rate_limits: RateLimits::new(&config.clients),
-            journal: Journal::new(config.journal_size),
+            observer: Arc::new(Observer {
+                journal: Journal::new(config.journal_size),
+                max_header_bytes: config.max_header_bytes,
+            }),
             admin_token: config.admin_token.clone(),
             referenced_scenarios,
         })
@@ -150,7 +149,7 @@ impl AppState {
     /// # Errors
     ///
     /// A [`StateError`] naming the broken file or the missing scenario.
-    pub fn reload(&self) -> Result<Arc<Fixtures>, StateError> {
+    pub(crate) fn reload(&self) -> Result<Arc<Fixtures>, StateError> {
         let fixtures =
             Fixtures::load(&self.fixture_source, &self.schemas).map_err(StateError::Fixtures)?;
         check_scenarios(&fixtures, &self.referenced_scenarios)?;

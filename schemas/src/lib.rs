@@ -12,7 +12,6 @@
 //!   (a misspelt key in a fixture is a mistake; an extra key from the real API is not).
 
 mod bundle;
-mod quick;
 mod violation;
 
 use std::fmt;
@@ -21,7 +20,6 @@ use jsonschema::{Registry, Validator};
 use serde_json::Value;
 
 pub use bundle::openapi_json;
-pub use quick::{FieldsCheck, QuickCheck};
 pub use violation::Violation;
 
 /// The OpenAPI 3.1 description of the endpoint, as written (with relative file `$ref`s to the
@@ -178,8 +176,6 @@ pub enum Strictness {
 pub struct Schemas {
     request: Validator,
     request_without_sp_id: Validator,
-    quick_request: Option<QuickCheck>,
-    quick_request_without_sp_id: Option<QuickCheck>,
     as_written: [Validator; 4],
     strict: [Validator; 4],
 }
@@ -216,14 +212,10 @@ impl Schemas {
         }
         let request_without_sp_id = compile_one(SchemaName::LookupRequest, &without_sp_id, None)?;
         let request = compile_one(SchemaName::LookupRequest, &sources[0], None)?;
-        let quick_request = QuickCheck::from_schema(&sources[0]);
-        let quick_request_without_sp_id = QuickCheck::from_schema(&without_sp_id);
 
         Ok(Schemas {
             request,
             request_without_sp_id,
-            quick_request,
-            quick_request_without_sp_id,
             as_written,
             strict,
         })
@@ -245,16 +237,6 @@ impl Schemas {
             Strictness::Strict => &self.strict[index],
         };
         collect(validator, instance)
-    }
-
-    /// The quick check of the request schema (see [`QuickCheck`]), with or without `spId`
-    /// required; `None` when the schema uses rules it cannot apply.
-    pub fn quick_request_check(&self, require_sp_id: bool) -> Option<&QuickCheck> {
-        if require_sp_id {
-            self.quick_request.as_ref()
-        } else {
-            self.quick_request_without_sp_id.as_ref()
-        }
     }
 
     /// Validates a lookup request body; `require_sp_id` decides whether a missing `spId` is a

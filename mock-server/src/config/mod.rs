@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::fixtures::FixtureSource;
-
 mod file;
+mod sources;
 
 pub use file::{ClientEntry, ConfigFile};
+pub use sources::{FixtureSource, TlsSource};
 
 /// The client id of the demo credentials accepted when no client is configured.
 pub const DEMO_CLIENT_ID: &str = "demo-client";
@@ -27,6 +27,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// The default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
+/// The seed of the generated world when none is given.
+pub const DEFAULT_SEED: u64 = 1;
 /// The default limit on a request's head (request line and headers): 16 KiB.
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 16 * 1024;
 /// The default time a client has to send a request's headers, and again its body.
@@ -74,7 +76,7 @@ pub struct Config {
     /// requests on a kept-alive connection), and again to send its body.
     pub read_timeout_secs: u64,
     /// HTTPS instead of plain HTTP.
-    pub tls: Option<crate::tls::TlsSource>,
+    pub tls: Option<TlsSource>,
     /// How log lines are written.
     pub log_format: LogFormat,
     /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
@@ -92,7 +94,7 @@ impl Default for Config {
             require_sp_id: true,
             not_found: NotFoundStyle::Error,
             data: DataMode::Hybrid,
-            seed: crate::generate::DEFAULT_SEED,
+            seed: DEFAULT_SEED,
             base_paths: vec![DEFAULT_BASE_PATH.to_owned()],
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             scenario: None,
@@ -115,6 +117,46 @@ impl Config {
     /// Whether the only accepted credentials are the public demo pair.
     pub fn uses_demo_credentials(&self) -> bool {
         self.clients.len() == 1 && self.clients[0] == Client::demo()
+    }
+
+    /// Checks every setting and normalises the base paths. The one place a configuration is
+    /// checked, whether it came from the command line, a file or [`crate::MockServerBuilder`].
+    ///
+    /// # Errors
+    ///
+    /// The first [`ConfigError`] found, saying which value is wrong and what was expected.
+    pub fn validate(mut self) -> Result<Self, ConfigError> {
+        if self.clients.is_empty() {
+            return Err(ConfigError::NoClient);
+        }
+        check_unique_clients(&self.clients)?;
+        for client in &self.clients {
+            if let Some(limit) = client.rate_limit
+                && !(limit.per_second > 0.0 && limit.burst >= 1)
+            {
+                return Err(ConfigError::RateLimit(client.id.clone()));
+            }
+        }
+        if self.max_body_bytes == 0 {
+            return Err(ConfigError::ZeroBodyLimit);
+        }
+        if !(0.0..=1.0).contains(&self.failure_rate) {
+            return Err(ConfigError::FailureRate(self.failure_rate));
+        }
+        if self.watch && self.fixtures == FixtureSource::Bundled {
+            return Err(ConfigError::WatchWithoutFolder);
+        }
+        if self.max_connections == 0 {
+            return Err(ConfigError::ZeroConnections);
+        }
+        if self.max_header_bytes < 1024 {
+            return Err(ConfigError::HeaderLimit);
+        }
+        if self.read_timeout_secs == 0 {
+            return Err(ConfigError::ZeroReadTimeout);
+        }
+        self.base_paths = normalize_base_paths(self.base_paths)?;
+        Ok(self)
     }
 }
 
@@ -323,6 +365,9 @@ pub enum ConfigError {
     /// The body limit is zero.
     #[error("max-body-bytes must be at least 1")]
     ZeroBodyLimit,
+    /// No credentials are accepted.
+    #[error("at least one client is needed (--client ID:SECRET)")]
+    NoClient,
     /// The connection cap is zero.
     #[error("max-connections must be at least 1")]
     ZeroConnections,
@@ -335,9 +380,6 @@ pub enum ConfigError {
     /// The TLS options do not fit together.
     #[error("{0}")]
     TlsOptions(&'static str),
-    /// The certificate or key is unusable.
-    #[error(transparent)]
-    Tls(#[from] crate::tls::TlsError),
     /// The failure rate is not a share.
     #[error("failure-rate must be from 0 to 1, found {0}")]
     FailureRate(f64),

@@ -9,10 +9,11 @@
 //!   dripping body, a body that is not JSON).
 //!
 //! How a request picks its scenario is in [`select`]; what a scenario does to an answer is in
-//! [`shape`] and [`crate::fault`].
+//! [`shape`] and [`fault`].
 
-pub mod select;
-pub mod shape;
+pub(crate) mod fault;
+pub(crate) mod select;
+pub(crate) mod shape;
 
 use std::collections::BTreeMap;
 
@@ -73,6 +74,33 @@ pub struct ErrorAnswer {
     pub retry_after: Option<u32>,
     /// Violations listed in the body, as for an invalid request.
     pub violations: Option<Vec<ViolationEntry>>,
+}
+
+impl ErrorAnswer {
+    /// The answer as the mock's error, with its body and headers.
+    pub(crate) fn to_api_error(&self) -> crate::http::error::ApiError {
+        use crate::http::error::StatusCode;
+        let status =
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        crate::http::error::ApiError::Scenario {
+            status,
+            message: self
+                .message
+                .clone()
+                .unwrap_or_else(|| status.canonical_reason().unwrap_or("Error").to_owned()),
+            description: self.description.clone(),
+            violations: self.violations.as_ref().map(|all| {
+                all.iter()
+                    .map(|v| alliance_schemas::Violation {
+                        pointer: v.pointer.clone(),
+                        schema_path: String::new(),
+                        message: v.message.clone(),
+                    })
+                    .collect()
+            }),
+            retry_after: self.retry_after,
+        }
+    }
 }
 
 /// One violation of an error answer.

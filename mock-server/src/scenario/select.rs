@@ -14,10 +14,8 @@ use axum::http::HeaderValue;
 use serde_json::Value;
 
 use super::{Scenario, Scenarios};
-use crate::error::ApiError;
+use crate::http::error::ApiError;
 
-/// The header naming a scenario.
-pub const HEADER: axum::http::HeaderName = axum::http::HeaderName::from_static("x-mock-scenario");
 /// The prefix of an `accountName` that names a scenario.
 pub const BODY_MARKER: &str = "SCENARIO ";
 
@@ -47,6 +45,55 @@ impl Source {
             Source::Chaos => "chaos",
         }
     }
+}
+
+/// Where a request's scenario may come from, as the caller found them.
+#[derive(Debug, Default)]
+pub(crate) struct Sources<'a> {
+    /// The `x-mock-scenario` header.
+    pub(crate) header: Option<&'a HeaderValue>,
+    /// The scenario bound to the authenticated client.
+    pub(crate) bound: Option<&'a str>,
+    /// The request body, when it is JSON: its `accountName` may carry a marker, which is taken
+    /// out whichever source wins, so that it is never searched for as a name.
+    pub(crate) body: Option<&'a mut Value>,
+    /// The server-wide scenario.
+    pub(crate) server_wide: Option<&'a str>,
+}
+
+/// The scenario of a request and where it came from, most specific source first (see the
+/// module's documentation); chaos is drawn only when no other source names one.
+///
+/// # Errors
+///
+/// [`ApiError::UnknownScenario`] when the header or a body marker names no loaded scenario.
+pub(crate) fn choose<'a>(
+    scenarios: &'a Scenarios,
+    chaos: &Chaos,
+    sources: Sources<'_>,
+) -> Result<Option<(&'a Scenario, Source)>, ApiError> {
+    let more_specific = match from_header(sources.header, scenarios)? {
+        Some(scenario) => Some((scenario, Source::Header)),
+        None => sources
+            .bound
+            .and_then(|name| scenarios.get(name))
+            .map(|scenario| (scenario, Source::Client)),
+    };
+    if let Some(chosen) = more_specific {
+        if let Some(body) = sources.body {
+            strip_marker(body);
+        }
+        return Ok(Some(chosen));
+    }
+    if let Some(body) = sources.body
+        && let Some(scenario) = from_body(body, scenarios)?
+    {
+        return Ok(Some((scenario, Source::BodyMarker)));
+    }
+    if let Some(scenario) = sources.server_wide.and_then(|name| scenarios.get(name)) {
+        return Ok(Some((scenario, Source::ServerWide)));
+    }
+    Ok(chaos.next(scenarios).map(|scenario| (scenario, Source::Chaos)))
 }
 
 /// The scenario named by the `x-mock-scenario` header, if any; an empty header names none.

@@ -1,0 +1,246 @@
+//! The mock's own API under `/__admin` (not part of the real API): health, the OpenAPI
+//! document, scenarios, reload and the request journal. With `--admin-token` every admin request
+//! needs the token, compared in constant time.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
+
+use super::only;
+use crate::http::body;
+use crate::http::error::ApiError;
+use crate::http::headers::ADMIN_TOKEN;
+use crate::http::respond;
+use crate::observe::journal::Filter;
+use crate::scenario::Behaviour;
+use crate::state::AppState;
+
+/// The largest admin request body: `{"name": ...}` is all the admin API takes.
+const ADMIN_BODY_LIMIT: usize = 4 * 1024;
+
+/// The admin routes, to be nested under `/__admin`.
+pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
+    Router::new()
+        .route("/health", only(get(health), "GET"))
+        .route("/openapi.json", only(get(openapi_json), "GET"))
+        .route("/openapi.yaml", only(get(openapi_yaml), "GET"))
+        .route("/scenarios", only(get(scenarios), "GET"))
+        .route(
+            "/scenario",
+            only(
+                get(active_scenario).put(set_scenario).delete(clear_scenario),
+                "GET, PUT, DELETE",
+            ),
+        )
+        .route("/reload", only(post(reload), "POST"))
+        .route(
+            "/requests",
+            only(get(requests).delete(clear_requests), "GET, DELETE"),
+        )
+        .layer(middleware::from_fn_with_state(state, require_token))
+}
+
+/// Middleware: with an admin token configured, refuses admin requests that lack it.
+async fn require_token(
+    State(state): State<Arc<AppState>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let Some(token) = &state.admin_token else {
+        return next.run(request).await;
+    };
+    let headers = request.headers();
+    let given = headers
+        .get(ADMIN_TOKEN)
+        .map(HeaderValue::as_bytes)
+        .or_else(|| {
+            headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.as_bytes().strip_prefix(b"Bearer "))
+        });
+    let accepted = given.is_some_and(|given| bool::from(given.ct_eq(token.expose().as_bytes())));
+    if accepted {
+        next.run(request).await
+    } else {
+        ApiError::AdminUnauthorized.into_response()
+    }
+}
+
+fn ok(body: &Value) -> Response {
+    respond::json(StatusCode::OK, body.to_string())
+}
+
+async fn health(State(state): State<Arc<AppState>>) -> Response {
+    let fixtures = state.fixtures.load();
+    ok(&json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "accounts": fixtures.book.len(),
+        "cannedExamples": fixtures.canned.len(),
+        "scenarios": fixtures.scenarios.len(),
+        "data": state.settings.data.as_str(),
+        "seed": state.generator.seed(),
+    }))
+}
+
+async fn scenarios(State(state): State<Arc<AppState>>) -> Response {
+    let fixtures = state.fixtures.load();
+    let list: Vec<Value> = fixtures
+        .scenarios
+        .iter()
+        .map(|scenario| {
+            let kind = match &scenario.behaviour {
+                Behaviour::Accounts(_) => "accounts",
+                Behaviour::Error(_) => "error",
+                Behaviour::Fault(_) => "fault",
+            };
+            json!({"name": scenario.name, "kind": kind, "description": scenario.description})
+        })
+        .collect();
+    let active = state
+        .active_scenario
+        .load_full()
+        .map(|name| name.to_string());
+    ok(&json!({"active": active, "scenarios": list}))
+}
+
+async fn active_scenario(State(state): State<Arc<AppState>>) -> Response {
+    let active = state
+        .active_scenario
+        .load_full()
+        .map(|name| name.to_string());
+    ok(&json!({ "scenario": active }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioChoice {
+    name: String,
+}
+
+async fn set_scenario(
+    State(state): State<Arc<AppState>>,
+    body: Body,
+) -> Result<Response, ApiError> {
+    let body = body::read(body, ADMIN_BODY_LIMIT, state.settings.read_timeout).await?;
+    let choice: ScenarioChoice =
+        serde_json::from_slice(&body).map_err(|parse| ApiError::AdminBadRequest {
+            detail: format!("Expected {{\"name\": \"<scenario>\"}}: {parse}."),
+        })?;
+    let fixtures = state.fixtures.load();
+    if fixtures.scenarios.get(&choice.name).is_none() {
+        return Err(ApiError::UnknownScenario {
+            name: choice.name,
+            known: fixtures.scenarios.names(),
+        });
+    }
+    tracing::info!(scenario = %choice.name, "server-wide scenario on");
+    state
+        .active_scenario
+        .store(Some(Arc::new(choice.name.clone())));
+    Ok(ok(&json!({ "scenario": choice.name })))
+}
+
+async fn clear_scenario(State(state): State<Arc<AppState>>) -> Response {
+    state.active_scenario.store(None);
+    tracing::info!("server-wide scenario off");
+    ok(&json!({ "scenario": null }))
+}
+
+async fn reload(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
+    match state.reload() {
+        Ok(fixtures) => {
+            tracing::info!(accounts = fixtures.book.len(), "fixtures reloaded");
+            Ok(ok(&json!({
+                "accounts": fixtures.book.len(),
+                "cannedExamples": fixtures.canned.len(),
+                "scenarios": fixtures.scenarios.len(),
+            })))
+        }
+        Err(refused) => {
+            let detail = format!("{:#}", anyhow::Error::new(refused));
+            tracing::warn!(%detail, "reload refused; the data in service is unchanged");
+            Err(ApiError::ReloadRefused { detail })
+        }
+    }
+}
+
+async fn requests(
+    State(state): State<Arc<AppState>>,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Ok(Query(filter)) = filter else {
+        let detail =
+            "Filters are traceId, clientId, status (a number) and limit (a number).".to_owned();
+        return Err(ApiError::AdminBadRequest { detail });
+    };
+    let journal = &state.observer.journal;
+    let entries = journal.list(&filter);
+    let body = json!({
+        "capacity": journal.capacity(),
+        "count": entries.len(),
+        "requests": entries,
+    });
+    Ok(ok(&body))
+}
+
+async fn clear_requests(State(state): State<Arc<AppState>>) -> Response {
+    state.observer.journal.clear();
+    StatusCode::NO_CONTENT.into_response()
+}
+
+async fn openapi_json(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let document = served_document(&state, &headers);
+    respond::json(
+        StatusCode::OK,
+        serde_json::to_string_pretty(&document).unwrap_or_default(),
+    )
+}
+
+async fn openapi_yaml(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let document = served_document(&state, &headers);
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/yaml"),
+        )],
+        yaml_serde::to_string(&document).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+/// The OpenAPI document with the address the caller used as its first server, so that a tool
+/// importing it from a mock on another port sends requests to that mock.
+fn served_document(state: &AppState, headers: &HeaderMap) -> Value {
+    let mut document = state.openapi.clone();
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| !host.is_empty() && !host.contains(['/', ' ', '"']));
+    let scheme = if state.settings.https {
+        "https"
+    } else {
+        "http"
+    };
+    if let (Some(host), Some(Value::Array(servers))) = (host, document.get_mut("servers")) {
+        servers.retain(|server| !server["url"].as_str().is_some_and(is_local_mock));
+        servers.insert(
+            0,
+            json!({"url": format!("{scheme}://{host}"), "description": "This mock."}),
+        );
+    }
+    document
+}
+
+fn is_local_mock(url: &str) -> bool {
+    url.starts_with("http://127.0.0.1") || url.starts_with("http://localhost")
+}

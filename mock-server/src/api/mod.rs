@@ -1,0 +1,61 @@
+//! The router: every operation under each base path, the admin API, and the error answers for
+//! every other path and method, all under one bookkeeping layer ([`crate::observe::layer`]).
+//!
+//! An operation is a module here (its handler and its own logic) plus its schemas in
+//! `schemas/`; adding one is a route line in [`router`].
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+use axum::routing::{MethodRouter, post};
+
+use crate::http::error::ApiError;
+use crate::observe::layer;
+use crate::state::AppState;
+
+pub(crate) mod admin;
+pub(crate) mod call;
+pub(crate) mod lookup;
+
+/// The complete application: drive it with `tower::ServiceExt::oneshot` in tests, or serve it.
+/// It needs a Tokio runtime with timers enabled (`enable_all` or `enable_time`): a body that
+/// does not arrive in time is refused.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use tower::ServiceExt as _;
+///
+/// let state = mock_server::AppState::new(&mock_server::Config::default())?;
+/// let app = mock_server::router(std::sync::Arc::new(state));
+/// let request = axum::http::Request::get("/__admin/health").body(axum::body::Body::empty())?;
+/// let response = app.oneshot(request).await?;
+/// assert_eq!(response.status(), 200);
+/// # Ok(())
+/// # }
+/// ```
+pub fn router(state: Arc<AppState>) -> Router {
+    let mut api = Router::new();
+    for base in &state.base_paths {
+        api = api.route(
+            &format!("{base}{}", lookup::PATH),
+            only(post(lookup::lookup), "POST"),
+        );
+    }
+    api.nest("/__admin", admin::router(Arc::clone(&state)))
+        .fallback(|| async { ApiError::UnknownPath })
+        .layer(middleware::from_fn_with_state(
+            Arc::clone(&state.observer),
+            layer::observe,
+        ))
+        .with_state(state)
+}
+
+/// A route that answers other methods with 405, its `Allow` header and the error body.
+pub(crate) fn only(
+    route: MethodRouter<Arc<AppState>>,
+    allow: &'static str,
+) -> MethodRouter<Arc<AppState>> {
+    route.fallback(move || async move { ApiError::MethodNotAllowed { allow } })
+}

@@ -1,0 +1,394 @@
+//! The request journal: the most recent requests, newest first, for `GET /__admin/requests`.
+//!
+//! A bounded ring, so memory stays flat under any load; `--journal-size 0` turns it off. Secrets
+//! are redacted before an entry is stored: `client_secret`, `authorization` and
+//! `x-admin-token` never reach it.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
+
+use axum::body::Bytes;
+use axum::http::{HeaderMap, Method, Uri};
+use serde::{Deserialize, Serialize};
+
+use super::Answered;
+use crate::http::headers::TRACE_ID;
+use crate::scenario::select::Source;
+
+/// Headers whose values are replaced by `***`.
+const REDACTED: [&str; 3] = ["client_secret", "authorization", "x-admin-token"];
+/// The most of a body an entry keeps.
+const MAX_BODY_CHARS: usize = 16 * 1024;
+
+/// One request as the journal keeps it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// A number, increasing from 1 since start.
+    pub id: u64,
+    /// When it arrived, RFC 3339.
+    pub time: String,
+    /// The method.
+    pub method: String,
+    /// The path and query.
+    pub path: String,
+    /// Every header, secrets redacted.
+    pub headers: Vec<(String, String)>,
+    /// The body as text (cut at 16 KiB), for the lookup.
+    pub body: Option<String>,
+    /// The client id that authenticated, if any.
+    pub client_id: Option<String>,
+    /// The `x-trace-id`, if sent.
+    pub trace_id: Option<String>,
+    /// The scenario applied, if any.
+    pub scenario: Option<String>,
+    /// How the scenario was chosen.
+    pub scenario_source: Option<String>,
+    /// What answered: `book`, `generated`, `canned:<name>`, `scenario`, ...
+    pub source: Option<String>,
+    /// The status answered (for a cut connection, the status that was never sent).
+    pub status: u16,
+    /// Time to the response's head, in milliseconds.
+    pub latency_ms: f64,
+}
+
+/// Which entries to list.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Filter {
+    /// Only this trace id.
+    pub trace_id: Option<String>,
+    /// Only this client id.
+    pub client_id: Option<String>,
+    /// Only this status.
+    pub status: Option<u16>,
+    /// At most this many.
+    pub limit: Option<usize>,
+}
+
+/// What the journal holds per request: cheap to capture on the hot path (shared buffers, no
+/// formatting), turned into an [`Entry`] only when listed.
+#[derive(Debug, Clone)]
+struct Record {
+    id: u64,
+    time: SystemTime,
+    method: Method,
+    /// The request as text in one buffer, cheap to keep and to drop: the path and query, then
+    /// `name: value` lines with the secrets already redacted.
+    head: Head,
+    body: Option<Bytes>,
+    client_id: Option<String>,
+    scenario: Option<String>,
+    scenario_source: Option<Source>,
+    source: Option<Cow<'static, str>>,
+    status: u16,
+    latency: Duration,
+}
+
+/// The path and the redacted header lines in one buffer, with where the path ends and where
+/// the first `x-trace-id` value is. Bytes as received: turned into text (lossily, for the rare
+/// value that is not UTF-8) only when listed.
+#[derive(Debug, Clone, Default)]
+struct Head {
+    text: Vec<u8>,
+    path_end: usize,
+    trace_id: Option<Range<usize>>,
+}
+
+impl Head {
+    fn of(uri: &Uri, headers: &HeaderMap) -> Self {
+        let path = uri.path_and_query().map_or(uri.path(), |p| p.as_str());
+        let mut text = Vec::with_capacity(path.len() + 256);
+        text.extend_from_slice(path.as_bytes());
+        text.push(b'\n');
+        let mut trace_id = None;
+        for (name, value) in headers {
+            text.extend_from_slice(name.as_str().as_bytes());
+            text.extend_from_slice(b": ");
+            if REDACTED.contains(&name.as_str()) {
+                text.extend_from_slice(b"***");
+            } else {
+                // Line breaks cannot occur in a header value.
+                let start = text.len();
+                text.extend_from_slice(value.as_bytes());
+                if trace_id.is_none() && name == TRACE_ID {
+                    trace_id = Some(start..text.len());
+                }
+            }
+            text.push(b'\n');
+        }
+        Head {
+            path_end: path.len(),
+            text,
+            trace_id,
+        }
+    }
+
+    fn path(&self) -> Cow<'_, str> {
+        String::from_utf8_lossy(&self.text[..self.path_end])
+    }
+
+    fn header_lines(&self) -> impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)> {
+        self.text[self.path_end + 1..]
+            .split(|&byte| byte == b'\n')
+            .filter_map(|line| {
+                let at = line.windows(2).position(|pair| pair == b": ")?;
+                Some((
+                    String::from_utf8_lossy(&line[..at]),
+                    String::from_utf8_lossy(&line[at + 2..]),
+                ))
+            })
+    }
+
+    fn trace_id(&self) -> Option<Cow<'_, str>> {
+        self.trace_id
+            .clone()
+            .map(|range| String::from_utf8_lossy(&self.text[range]))
+    }
+}
+
+impl Record {
+    fn trace_id(&self) -> Option<Cow<'_, str>> {
+        self.head.trace_id()
+    }
+
+    fn to_entry(&self) -> Entry {
+        let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+        Entry {
+            id: self.id,
+            time: humantime::format_rfc3339_millis(self.time).to_string(),
+            method: self.method.to_string(),
+            path: self.head.path().into_owned(),
+            headers: self
+                .head
+                .header_lines()
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
+            body: self
+                .body
+                .as_ref()
+                .map(|body| text(body).chars().take(MAX_BODY_CHARS).collect()),
+            client_id: self.client_id.clone(),
+            trace_id: self.trace_id().map(Cow::into_owned),
+            scenario: self.scenario.clone(),
+            scenario_source: self.scenario_source.map(|s| s.as_str().to_owned()),
+            source: self.source.as_ref().map(|source| source.to_string()),
+            status: self.status,
+            latency_ms: (self.latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
+        }
+    }
+
+    fn passes(&self, filter: &Filter) -> bool {
+        filter
+            .trace_id
+            .as_ref()
+            .is_none_or(|trace| self.trace_id().as_deref() == Some(trace.as_str()))
+            && (filter.client_id.is_none() || self.client_id == filter.client_id)
+            && filter.status.is_none_or(|status| self.status == status)
+    }
+}
+
+/// The bounded journal.
+#[derive(Debug)]
+pub struct Journal {
+    capacity: usize,
+    records: Mutex<VecDeque<Record>>,
+    next_id: AtomicU64,
+}
+
+impl Journal {
+    /// A journal keeping the last `capacity` requests; 0 keeps none.
+    pub fn new(capacity: usize) -> Self {
+        Journal {
+            capacity,
+            records: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            next_id: AtomicU64::new(1),
+        }
+    }
+
+    /// How many requests it keeps at most.
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    fn records(&self) -> std::sync::MutexGuard<'_, VecDeque<Record>> {
+        // Records are plain data; a panic elsewhere cannot leave them half-written.
+        self.records
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Stores a record, dropping the oldest when full. The lock is held only to move it in.
+    fn record(&self, mut record: Record) {
+        if self.capacity == 0 {
+            return;
+        }
+        record.id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let evicted = {
+            let mut records = self.records();
+            let evicted = (records.len() == self.capacity)
+                .then(|| records.pop_front())
+                .flatten();
+            records.push_back(record);
+            evicted
+        };
+        // Freed outside the lock.
+        drop(evicted);
+    }
+
+    /// The entries that pass `filter`, newest first.
+    pub fn list(&self, filter: &Filter) -> Vec<Entry> {
+        let matching: Vec<Record> = self
+            .records()
+            .iter()
+            .rev()
+            .filter(|record| record.passes(filter))
+            .take(filter.limit.unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
+        matching.iter().map(Record::to_entry).collect()
+    }
+
+    /// Whether it holds no entry.
+    #[cfg(test)]
+    fn is_empty(&self) -> bool {
+        self.records().is_empty()
+    }
+
+    /// Forgets every entry.
+    pub fn clear(&self) {
+        self.records().clear();
+    }
+}
+
+/// A request seen by the journal, waiting for its answer.
+#[derive(Debug)]
+pub struct Pending {
+    time: SystemTime,
+    method: Method,
+    head: Head,
+}
+
+impl Journal {
+    /// Captures what the journal keeps of a request; `None` when the journal is off or the
+    /// request is for the admin API.
+    pub fn capture(&self, method: &Method, uri: &Uri, headers: &HeaderMap) -> Option<Pending> {
+        if self.capacity == 0 || uri.path().starts_with("/__admin") {
+            return None;
+        }
+        Some(Pending {
+            time: SystemTime::now(),
+            method: method.clone(),
+            // Copies, not slices of the connection's read buffer (see the body in `lookup`).
+            head: Head::of(uri, headers),
+        })
+    }
+
+    /// Stores a captured request with its answer.
+    pub fn finish(
+        &self,
+        pending: Pending,
+        answered: Option<Answered>,
+        status: u16,
+        latency: Duration,
+    ) {
+        let (client_id, scenario, scenario_source, source, body) = match answered {
+            Some(a) => (
+                a.client_id,
+                a.scenario,
+                a.scenario_source,
+                (!a.source.is_empty()).then_some(a.source),
+                a.body,
+            ),
+            None => (None, None, None, None, None),
+        };
+        self.record(Record {
+            id: 0,
+            time: pending.time,
+            method: pending.method,
+            head: pending.head,
+            body,
+            client_id,
+            scenario,
+            scenario_source,
+            source,
+            status,
+            latency,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(trace: &str, status: u16) -> Record {
+        Record {
+            id: 0,
+            time: SystemTime::now(),
+            method: Method::POST,
+            head: Head {
+                text: format!("/\nx-trace-id: {trace}\n").into_bytes(),
+                path_end: 1,
+                trace_id: Some(14..14 + trace.len()),
+            },
+            body: None,
+            client_id: None,
+            scenario: None,
+            scenario_source: None,
+            source: None,
+            status,
+            latency: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_journal_is_bounded_and_lists_newest_first() {
+        let journal = Journal::new(3);
+        for (i, status) in [200, 404, 200, 401].into_iter().enumerate() {
+            journal.record(entry(&format!("t{i}"), status));
+        }
+        let all = journal.list(&Filter::default());
+        let traces: Vec<_> = all.iter().filter_map(|e| e.trace_id.as_deref()).collect();
+        assert_eq!(traces, ["t3", "t2", "t1"]);
+        assert_eq!(all[0].id, 4);
+        let ok = journal.list(&Filter {
+            status: Some(200),
+            ..Filter::default()
+        });
+        assert_eq!(ok.len(), 1);
+        journal.clear();
+        assert!(journal.is_empty());
+    }
+
+    #[test]
+    fn a_journal_of_size_zero_keeps_nothing() {
+        let journal = Journal::new(0);
+        journal.record(entry("t", 200));
+        assert!(journal.is_empty());
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let mut headers = HeaderMap::new();
+        headers.insert("client_secret", "s3cret".parse().expect("value"));
+        headers.insert("x-admin-token", "t0ken".parse().expect("value"));
+        headers.insert("client_id", "sp".parse().expect("value"));
+        headers.insert("x-trace-id", "t-1".parse().expect("value"));
+        let head = Head::of(&Uri::from_static("/x?y=1"), &headers);
+        assert_eq!(head.path(), "/x?y=1");
+        assert_eq!(head.trace_id().as_deref(), Some("t-1"));
+        let kept = String::from_utf8_lossy(&head.text);
+        assert!(kept.contains("client_secret: ***\n"), "{kept}");
+        assert!(kept.contains("x-admin-token: ***\n"), "{kept}");
+        assert!(kept.contains("client_id: sp\n"), "{kept}");
+        assert!(
+            !kept.contains("s3cret") && !kept.contains("t0ken"),
+            "{kept}"
+        );
+    }
+}

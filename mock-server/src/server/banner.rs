@@ -1,0 +1,80 @@
+//! What the binary prints to stdout at start: where it listens, the credentials (the secret
+//! only for the public demo pair), and a request to try.
+
+use std::net::SocketAddr;
+
+use crate::api::lookup;
+use crate::config::{Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DataMode, TlsSource};
+use crate::domain::generate::{FIVE_CUSTOMERS_ZIP, NO_CUSTOMER_ZIP};
+
+/// What the binary prints to stdout at start: where it listens, the credentials (the secret only
+/// for the public demo pair), and a request to try.
+pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let uri = format!("{scheme}://{addr}");
+    let mut text = format!("mock-server listening on {uri}\n");
+    let mut curl = "curl -s".to_owned();
+    if let Some(TlsSource::SelfSigned { write_cert }) = &config.tls {
+        match write_cert {
+            Some(path) => {
+                text.push_str(&format!(
+                    "tls: self-signed certificate for localhost, 127.0.0.1 and ::1, written to {}\n",
+                    path.display()
+                ));
+                curl = format!("curl -s --cacert {}", path.display());
+            }
+            None => {
+                text.push_str(
+                    "tls: self-signed certificate for localhost, 127.0.0.1 and ::1 \
+                     (--tls-write-cert FILE writes it out for a client to trust)\n",
+                );
+                curl = "curl -sk".to_owned();
+            }
+        }
+    }
+    let path = format!(
+        "{}{}",
+        config.base_paths.first().map_or("", String::as_str),
+        lookup::PATH
+    );
+    let data = if config.data == DataMode::Fixtures {
+        "data: fixtures (the account book only)\n".to_owned()
+    } else {
+        format!(
+            "data: {} (seed {}); ZIP {} finds no customer, ZIP {} finds five\n",
+            config.data.as_str(),
+            config.seed,
+            NO_CUSTOMER_ZIP,
+            FIVE_CUSTOMERS_ZIP
+        )
+    };
+    if config.uses_demo_credentials() {
+        text.push_str(&format!(
+            "demo credentials: client_id={} client_secret={}\n",
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET
+        ));
+        text.push_str(&data);
+        text.push_str(&format!(
+            "try: {curl} {uri}{path} -H 'client_id: {}' -H 'client_secret: {}' \
+             -H 'content-type: application/json' -H 'x-trace-id: demo-1' \
+             -d '{{\"spId\":\"10006\",\"accountName\":\"AT&T CLOUD TEST FOUNDRY\",\
+             \"address\":{{\"street\":\"2900 W PLANO PKWY\",\"city\":\"PLANO\",\"state\":\"TX\",\
+             \"zipCode\":\"75075\"}}}}'\n",
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET
+        ));
+    } else {
+        let ids: Vec<&str> = config.clients.iter().map(|c| c.id.as_str()).collect();
+        text.push_str(&format!(
+            "accepted client ids: {} (secrets as configured)\n",
+            ids.join(", ")
+        ));
+        text.push_str(&data);
+    }
+    text
+}

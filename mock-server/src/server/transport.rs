@@ -1,0 +1,250 @@
+//! The accept loop: HTTP/1.1 connections served by hyper, each with a [`Connection`] handle in
+//! its requests' extensions, so that a transport-fault scenario can close or reset the very
+//! connection it arrived on.
+//!
+//! hyper enforces the head limits and the read timeout (a head that never ends, a kept-alive
+//! connection left idle: `header_read_timeout`). Shutdown is hyper-util's graceful one: the
+//! listener closes at once (new connections are refused), requests in flight finish (for at most
+//! [`SHUTDOWN_GRACE`], since a `timeout` scenario may be sleeping), idle connections close.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
+use tower::ServiceExt as _;
+
+use super::tls::Tls;
+use crate::http::connection::{Connection, Ending};
+use crate::http::error::ApiError;
+use crate::http::ids::RequestIds;
+use crate::http::respond::error_text;
+
+/// How long a shutdown waits for requests in flight.
+pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// How long a refused connection may take to receive its 503.
+const REFUSE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A TCP stream that fails its reads and writes once its [`Connection`] has been ended by a
+/// fault, and is reset rather than closed when the fault is a reset.
+struct FaultyStream {
+    inner: TcpStream,
+    connection: Arc<Connection>,
+}
+
+impl FaultyStream {
+    fn check(&self) -> io::Result<()> {
+        match self.connection.ending() {
+            None => Ok(()),
+            Some(Ending::Reset) => Err(io::ErrorKind::ConnectionReset.into()),
+            Some(Ending::Close) => Err(io::ErrorKind::ConnectionAborted.into()),
+        }
+    }
+}
+
+impl Drop for FaultyStream {
+    fn drop(&mut self) {
+        if self.connection.ending() == Some(Ending::Reset) {
+            // Linger 0: the kernel answers the close with an RST instead of a FIN.
+            let _ = self.inner.set_zero_linger();
+        }
+    }
+}
+
+impl AsyncRead for FaultyStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.inner).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for FaultyStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.check()?;
+        Pin::new(&mut this.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// How connections are served: the limits and timeouts, and HTTPS when configured.
+#[derive(Debug, Clone)]
+pub(crate) struct ServeOptions {
+    /// Connections served at once; the ones beyond get 503 and are closed.
+    pub(crate) max_connections: usize,
+    /// The mock's own limit on a request head; hyper refuses heads over twice it outright.
+    pub(crate) max_header_bytes: usize,
+    /// The time allowed for a request's headers, for the idle time between requests, and for
+    /// a TLS handshake.
+    pub(crate) read_timeout: Duration,
+    /// HTTPS, when configured.
+    pub(crate) tls: Option<Tls>,
+}
+
+/// The answer to a connection beyond the cap: 503 in the mock's error body, then close. Written
+/// straight to the stream, without reading the request, so it costs the server next to nothing.
+async fn refuse<S: AsyncWrite + Unpin>(mut stream: S) {
+    use tokio::io::AsyncWriteExt;
+    let body = error_text(&ApiError::TooManyConnections, &RequestIds::default());
+    let head = format!(
+        "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
+         retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let _ = tokio::time::timeout(REFUSE_TIMEOUT, async {
+        stream.write_all(head.as_bytes()).await?;
+        stream.write_all(body.as_bytes()).await?;
+        stream.shutdown().await
+    })
+    .await;
+}
+
+/// Serves `app` on `listener` until `shutdown` completes, then lets requests in flight finish.
+///
+/// # Errors
+///
+/// Never in practice: a failed `accept` (e.g. too many open files) is logged and retried.
+pub(crate) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(options.max_connections));
+    let options = Arc::new(options);
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, _peer) = tokio::select! {
+            // Shutdown first: a flood of connections must not keep the server from stopping.
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    tracing::warn!(%error, "accept failed");
+                    // Back off so a persistent failure (EMFILE) does not spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let slot = Arc::clone(&slots).try_acquire_owned().ok();
+        let connection = Arc::new(Connection::default());
+        let stream = FaultyStream {
+            inner: stream,
+            connection: Arc::clone(&connection),
+        };
+        let (app, options, watcher) = (app.clone(), Arc::clone(&options), graceful.watcher());
+        tokio::spawn(async move {
+            let Some(_slot) = slot else {
+                match &options.tls {
+                    None => refuse(stream).await,
+                    Some(tls) => {
+                        let handshake = tls.acceptor.accept(stream);
+                        if let Ok(Ok(stream)) =
+                            tokio::time::timeout(REFUSE_TIMEOUT, handshake).await
+                        {
+                            refuse(stream).await;
+                        }
+                    }
+                }
+                return;
+            };
+            match &options.tls {
+                None => serve_connection(stream, app, connection, &options, watcher).await,
+                Some(tls) => {
+                    let handshake = tls.acceptor.accept(stream);
+                    match tokio::time::timeout(options.read_timeout, handshake).await {
+                        Ok(Ok(stream)) => {
+                            serve_connection(stream, app, connection, &options, watcher).await;
+                        }
+                        Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                }
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            grace_s = SHUTDOWN_GRACE.as_secs(),
+            "requests still in flight after the grace period (a slow or timeout scenario?); stopping anyway"
+        );
+    }
+    Ok(())
+}
+
+/// Serves one connection's requests until it ends, or until its [`Connection`] is ended by a
+/// fault (dropping the stream then sends a FIN, or an RST when one is armed).
+async fn serve_connection<S>(
+    stream: S,
+    app: Router,
+    connection: Arc<Connection>,
+    options: &ServeOptions,
+    watcher: Watcher,
+) where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let handle = Arc::clone(&connection);
+    // Every request of this connection carries its handle.
+    let service = app.map_request(
+        move |mut request: axum::http::Request<hyper::body::Incoming>| {
+            request.extensions_mut().insert(Arc::clone(&handle));
+            request
+        },
+    );
+    let served = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(options.read_timeout)
+        // The bookkeeping layer answers heads over the mock's limit with the error body; this
+        // is the hard stop beyond which hyper does not even buffer them.
+        .max_header_size(options.max_header_bytes.saturating_mul(2))
+        .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+    let served = watcher.watch(served);
+    let mut served = std::pin::pin!(served);
+    // Whichever comes first: the connection's end as hyper sees it, or a fault's.
+    let result = std::future::poll_fn(|cx| {
+        if connection.poll_ended(cx).is_ready() {
+            return Poll::Ready(Ok(()));
+        }
+        served.as_mut().poll(cx)
+    })
+    .await;
+    if let Err(error) = result {
+        tracing::debug!(%error, "connection ended with an error");
+    }
+}
