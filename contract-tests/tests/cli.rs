@@ -115,7 +115,7 @@ async fn a_strict_run_against_the_mock_exits_0_and_writes_both_reports() {
 async fn a_strict_run_against_the_https_mock_trusting_its_certificate_passes() {
     let server = MockServer::builder()
         .client("sp-10006", SECRET)
-        .tls(mock_server::tls::TlsSource::SelfSigned { write_cert: None })
+        .tls(mock_server::config::TlsSource::SelfSigned { write_cert: None })
         .start()
         .await
         .expect("the mock starts");

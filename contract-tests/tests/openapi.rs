@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use alliance_schemas::{OPENAPI_YAML, SchemaName, Schemas, Strictness};
 use mock_server::MockServer;
-use mock_server::error::ApiError;
+use mock_server::internals::ApiError;
 use serde_json::Value;
 
 fn document() -> Value {
@@ -62,6 +62,7 @@ fn message_for(status: u16) -> String {
 fn lookup_errors() -> Vec<ApiError> {
     vec![
         ApiError::Unauthorized,
+        ApiError::MisnamedCredentials,
         ApiError::UnsupportedMediaType,
         ApiError::MissingTraceId,
         ApiError::PayloadTooLarge { limit: 1 },
@@ -86,7 +87,7 @@ fn lookup_errors() -> Vec<ApiError> {
 /// An error status only a scenario answers, with the message its shipped scenario gives.
 fn scenario_error(status: u16, message: &str) -> ApiError {
     ApiError::Scenario {
-        status: mock_server::error::StatusCode::from_u16(status).expect("a status"),
+        status: mock_server::internals::StatusCode::from_u16(status).expect("a status"),
         message: message.to_owned(),
         description: String::new(),
         violations: None,

@@ -6,7 +6,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use mock_server::App;
+use axum::Router as App;
 use axum::body::Body;
 use axum::http::Request;
 use http_body_util::BodyExt;

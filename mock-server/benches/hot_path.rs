@@ -6,14 +6,14 @@ use std::hint::black_box;
 use alliance_schemas::Schemas;
 use axum::http::{HeaderMap, HeaderValue};
 use criterion::{Criterion, criterion_group, criterion_main};
-use mock_server::account::Account;
-use mock_server::auth::Credentials;
-use mock_server::config::{Client, Config};
-use mock_server::fixtures::{AccountBook, FixtureSource, Fixtures, response_body};
-use mock_server::generate::Generator;
-use mock_server::request::{LookupRequest, RequestAddress};
-use mock_server::search::Query;
+use mock_server::config::{Client, Config, FixtureSource};
+use mock_server::internals::{
+    Account, AccountBook, Credentials, Fixtures, Generator, LookupRequest, Query, RequestAddress,
+    response_body,
+};
+use serde::Deserialize as _;
 use serde_json::json;
+use tower::ServiceExt as _;
 
 fn request(name: &str, city: &str, zip: &str) -> LookupRequest {
     LookupRequest {
@@ -102,21 +102,46 @@ fn validation(c: &mut Criterion) {
             black_box(schemas.validate_request(&value, true))
         })
     });
-    let quick_check = mock_server::validate::quick_check(&schemas, true);
-    c.bench_function(
-        "read and check a request body (quick path) and normalise it",
-        |b| {
-            b.iter(|| {
-                let fields = mock_server::validate::quick_request(
-                    quick_check.as_ref(),
-                    black_box(body.as_bytes()),
-                    |_| false,
-                )
-                .expect("the quick path takes it");
-                black_box(fields.query())
-            })
-        },
-    );
+    c.bench_function("parse, validate, read and normalise a request body", |b| {
+        b.iter(|| {
+            let value: serde_json::Value = serde_json::from_str(black_box(&body)).expect("json");
+            assert!(schemas.validate_request(&value, true).is_empty());
+            let request = LookupRequest::deserialize(&value).expect("a request");
+            black_box(Query::new(&request))
+        })
+    });
+}
+
+fn router(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a runtime");
+    let state = mock_server::AppState::new(&Config {
+        journal_size: 1000,
+        ..Config::default()
+    })
+    .expect("the bundled fixtures load");
+    let app = mock_server::router(std::sync::Arc::new(state));
+    let body = json!({"spId": "10006", "accountName": "AT&T CLOUD TEST FOUNDRY",
+        "address": {"street": "2900 W PLANO PKWY", "city": "PLANO", "state": "TX", "zipCode": "75075"}})
+    .to_string();
+    c.bench_function("one lookup through the router, journal on", |b| {
+        b.iter(|| {
+            let request = axum::http::Request::post("/api/v1/customerAccountLookup")
+                .header("client_id", "demo-client")
+                .header("client_secret", "demo-secret")
+                .header("content-type", "application/json")
+                .header("x-trace-id", "bench")
+                .body(axum::body::Body::from(body.clone()))
+                .expect("a request");
+            let response = runtime
+                .block_on(app.clone().oneshot(request))
+                .expect("infallible");
+            assert_eq!(response.status(), 200);
+            black_box(response)
+        })
+    });
 }
 
 criterion_group!(
@@ -125,6 +150,7 @@ criterion_group!(
     search,
     large_book,
     credentials,
-    validation
+    validation,
+    router
 );
 criterion_main!(benches);

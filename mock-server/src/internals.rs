@@ -10,3 +10,4 @@ pub use crate::gateway::auth::Credentials;
 pub use crate::http::error::ApiError;
 pub use crate::http::ids::RequestIds;
 pub use crate::http::respond::error_text;
+pub use axum::http::StatusCode;

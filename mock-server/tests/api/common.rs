@@ -5,10 +5,12 @@ use std::sync::Arc;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
-use mock_server::App;
 use mock_server::{AppState, Config, DataMode, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
+
+/// The application under test.
+pub type App = axum::Router;
 
 pub const LOOKUP: &str = "/api/v1/customerAccountLookup";
 

@@ -5,9 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use alliance_schemas::{SchemaName, Schemas, Strictness};
 use axum::http::StatusCode;
-use mock_server::generate::Generator;
-use mock_server::request::{LookupRequest, RequestAddress};
-use mock_server::search::Query;
+use mock_server::internals::{Generator, LookupRequest, Query, RequestAddress};
 use mock_server::{DataMode, NotFoundStyle};
 use proptest::prelude::*;
 use serde_json::{Value, json};

@@ -4,7 +4,6 @@
 use std::sync::OnceLock;
 
 use axum::http::StatusCode;
-use mock_server::App;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 

@@ -43,7 +43,7 @@ async fn unknown_paths_are_404_in_the_error_body() {
     assert_eq!(
         body,
         json!({"code": 404, "message": "Not Found",
-               "description": "No such resource. The lookup is POST /api/v1/customerAccountLookup.",
+               "description": "No such resource. The operations served are listed in GET /__admin/openapi.json.",
                "traceId": "t-404", "transactionId": null})
     );
 }

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
-fn bound_app(change: impl FnOnce(&mut mock_server::Config)) -> mock_server::App {
+fn bound_app(change: impl FnOnce(&mut mock_server::Config)) -> App {
     app_with(|config| {
         let mut qa = Client::new("qa-null-fields", "qa-secret").expect("client");
         qa.scenario = Some("null-fields".to_owned());

@@ -1,7 +1,7 @@
 //! HTTPS with a real client: a self-signed certificate made at start, and one from PEM files.
 
 use mock_server::MockServer;
-use mock_server::tls::TlsSource;
+use mock_server::config::TlsSource;
 
 use crate::common::*;
 
