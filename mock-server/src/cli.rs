@@ -300,9 +300,9 @@ impl Cli {
 
 /// A listen address: `IP:PORT`, said plainly when the form is wrong (a bare port, a host name).
 fn parse_listen(value: &str) -> Result<SocketAddr, String> {
-    value.parse().map_err(|_| {
-        format!("expected IP:PORT, e.g. 127.0.0.1:{value} or 0.0.0.0:8080")
-    })
+    value
+        .parse()
+        .map_err(|_| format!("expected IP:PORT, e.g. 127.0.0.1:{value} or 0.0.0.0:8080"))
 }
 
 /// The HTTPS options, checked for fit: a certificate with its key, or a self-signed one.

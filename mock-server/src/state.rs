@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use alliance_schemas::{SchemaError, Schemas};
-use axum::body::Bytes;
 use arc_swap::{ArcSwap, ArcSwapOption};
+use axum::body::Bytes;
 use serde_json::Value;
 
 use crate::config::{AdminToken, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle};

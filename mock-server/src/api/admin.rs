@@ -15,10 +15,10 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
-use super::only;
 use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::headers::ADMIN_TOKEN;
+use crate::http::methods::only;
 use crate::http::respond;
 use crate::observe::journal::Filter;
 use crate::scenario::Behaviour;
@@ -37,7 +37,9 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route(
             "/scenario",
             only(
-                get(active_scenario).put(set_scenario).delete(clear_scenario),
+                get(active_scenario)
+                    .put(set_scenario)
+                    .delete(clear_scenario),
                 "GET, PUT, DELETE",
             ),
         )

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
-use axum::routing::{MethodRouter, post};
+use axum::routing::post;
 
 use crate::http::error::ApiError;
+use crate::http::methods::only;
 use crate::observe::layer;
 use crate::state::AppState;
 
@@ -50,12 +51,4 @@ pub fn router(state: Arc<AppState>) -> Router {
             layer::observe,
         ))
         .with_state(state)
-}
-
-/// A route that answers other methods with 405, its `Allow` header and the error body.
-pub(crate) fn only(
-    route: MethodRouter<Arc<AppState>>,
-    allow: &'static str,
-) -> MethodRouter<Arc<AppState>> {
-    route.fallback(move || async move { ApiError::MethodNotAllowed { allow } })
 }

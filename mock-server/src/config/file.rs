@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{ConfigError, DataMode, LogFormat, NotFoundStyle, RateLimit};
+use super::error::ConfigError;
+use super::modes::{DataMode, LogFormat, NotFoundStyle, RateLimit};
 
 /// The optional TOML configuration file. Every key is optional; the command line and the
 /// environment override it. Relative paths are relative to the file's folder.

@@ -3,14 +3,15 @@
 
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
-use serde::Deserialize;
-
+mod error;
 mod file;
+mod modes;
 mod sources;
 
+pub use error::ConfigError;
 pub use file::{ClientEntry, ConfigFile};
+pub use modes::{DataMode, LogFormat, NotFoundStyle, RateLimit};
 pub use sources::{FixtureSource, TlsSource};
 
 /// The client id of the demo credentials accepted when no client is configured.
@@ -173,16 +174,6 @@ pub struct Client {
     pub rate_limit: Option<RateLimit>,
 }
 
-/// A token bucket: `per_second` tokens a second, at most `burst` saved up.
-#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-pub struct RateLimit {
-    /// Requests a second, sustained.
-    pub per_second: f64,
-    /// Requests accepted at once after a quiet spell.
-    pub burst: u32,
-}
-
 /// The admin API's token. Never shown by `Debug`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AdminToken(String);
@@ -272,123 +263,6 @@ impl std::str::FromStr for Client {
         })?;
         Client::new(id, secret)
     }
-}
-
-/// What a lookup with no match answers. Not documented by AT&T: the portal only says the caller
-/// "receives a message stating 'No customer found.'".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum NotFoundStyle {
-    /// 404 with the error body, message "No customer found.".
-    #[default]
-    Error,
-    /// 200 with an empty array.
-    Empty,
-}
-
-/// Where the accounts of an answer come from. Canned examples answer first in every mode.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum DataMode {
-    /// Only the account book.
-    Fixtures,
-    /// Only generated accounts, consistent with the request.
-    Generated,
-    /// The account book first; generated accounts when it has no match.
-    #[default]
-    Hybrid,
-}
-
-impl DataMode {
-    /// The mode's name as the command line spells it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DataMode::Fixtures => "fixtures",
-            DataMode::Generated => "generated",
-            DataMode::Hybrid => "hybrid",
-        }
-    }
-}
-
-/// How log lines are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    /// One readable line per event.
-    #[default]
-    Human,
-    /// One JSON object per line.
-    Json,
-}
-
-/// A configuration that cannot be used. Messages never contain a secret.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The configuration file cannot be read.
-    #[error("{}: cannot be read", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: std::io::Error,
-    },
-    /// The configuration file is not valid TOML or has a wrong key or value.
-    #[error("{}:{line}:{column}: invalid configuration: {message}", path.display())]
-    Parse {
-        /// The file.
-        path: PathBuf,
-        /// The line of the offending value, from 1.
-        line: usize,
-        /// The column, from 1.
-        column: usize,
-        /// What was expected and what was found (never the offending line itself).
-        message: String,
-    },
-    /// A client entry is unusable.
-    #[error("invalid client: {reason}")]
-    Client {
-        /// What is wrong, without the secret.
-        reason: String,
-    },
-    /// Two clients have the same id.
-    #[error("client id {0:?} is configured twice; each client id must be unique")]
-    DuplicateClient(String),
-    /// A base path is unusable.
-    #[error("invalid base path {path:?}: {reason}")]
-    BasePath {
-        /// The path given.
-        path: String,
-        /// What is wrong.
-        reason: &'static str,
-    },
-    /// The body limit is zero.
-    #[error("max-body-bytes must be at least 1")]
-    ZeroBodyLimit,
-    /// No credentials are accepted.
-    #[error("at least one client is needed (--client ID:SECRET)")]
-    NoClient,
-    /// The connection cap is zero.
-    #[error("max-connections must be at least 1")]
-    ZeroConnections,
-    /// The header limit is below what any client sends.
-    #[error("max-header-bytes must be at least 1024")]
-    HeaderLimit,
-    /// The read timeout is zero.
-    #[error("read-timeout must be at least 1 second")]
-    ZeroReadTimeout,
-    /// The TLS options do not fit together.
-    #[error("{0}")]
-    TlsOptions(&'static str),
-    /// The failure rate is not a share.
-    #[error("failure-rate must be from 0 to 1, found {0}")]
-    FailureRate(f64),
-    /// `--watch` without a fixture folder.
-    #[error("--watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change")]
-    WatchWithoutFolder,
-    /// A rate limit cannot admit a request.
-    #[error("the rate limit of client {0:?} must have per-second > 0 and burst ≥ 1")]
-    RateLimit(String),
 }
 
 /// Checks and normalises base paths: a leading `/`, no trailing `/`, `/` itself becomes `""`

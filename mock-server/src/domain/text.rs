@@ -2,7 +2,10 @@
 
 /// Lower case, trimmed, runs of white space (as `char::is_whitespace` defines it) as one space.
 pub(crate) fn normalize(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 #[cfg(test)]
@@ -11,7 +14,10 @@ mod tests {
 
     #[test]
     fn words_are_joined_by_one_space_in_lower_case() {
-        assert_eq!(normalize("  AT&T\tCloud \u{b}\r\n Test  "), "at&t cloud test");
+        assert_eq!(
+            normalize("  AT&T\tCloud \u{b}\r\n Test  "),
+            "at&t cloud test"
+        );
         assert_eq!(normalize("ÄSS  Plano"), "äss plano");
         assert_eq!(normalize(" \u{3000} "), "");
     }

@@ -6,4 +6,5 @@ pub(crate) mod connection;
 pub(crate) mod error;
 pub(crate) mod headers;
 pub(crate) mod ids;
+pub(crate) mod methods;
 pub(crate) mod respond;

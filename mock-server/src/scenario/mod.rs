@@ -80,8 +80,7 @@ impl ErrorAnswer {
     /// The answer as the mock's error, with its body and headers.
     pub(crate) fn to_api_error(&self) -> crate::http::error::ApiError {
         use crate::http::error::StatusCode;
-        let status =
-            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         crate::http::error::ApiError::Scenario {
             status,
             message: self

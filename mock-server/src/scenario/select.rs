@@ -93,7 +93,9 @@ pub(crate) fn choose<'a>(
     if let Some(scenario) = sources.server_wide.and_then(|name| scenarios.get(name)) {
         return Ok(Some((scenario, Source::ServerWide)));
     }
-    Ok(chaos.next(scenarios).map(|scenario| (scenario, Source::Chaos)))
+    Ok(chaos
+        .next(scenarios)
+        .map(|scenario| (scenario, Source::Chaos)))
 }
 
 /// The scenario named by the `x-mock-scenario` header, if any; an empty header names none.

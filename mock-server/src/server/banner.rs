@@ -55,8 +55,7 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
     if config.uses_demo_credentials() {
         text.push_str(&format!(
             "demo credentials: client_id={} client_secret={}\n",
-            DEMO_CLIENT_ID,
-            DEMO_CLIENT_SECRET
+            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
         ));
         text.push_str(&data);
         text.push_str(&format!(
@@ -65,8 +64,7 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
              -d '{{\"spId\":\"10006\",\"accountName\":\"AT&T CLOUD TEST FOUNDRY\",\
              \"address\":{{\"street\":\"2900 W PLANO PKWY\",\"city\":\"PLANO\",\"state\":\"TX\",\
              \"zipCode\":\"75075\"}}}}'\n",
-            DEMO_CLIENT_ID,
-            DEMO_CLIENT_SECRET
+            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
         ));
     } else {
         let ids: Vec<&str> = config.clients.iter().map(|c| c.id.as_str()).collect();

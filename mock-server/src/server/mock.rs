@@ -6,9 +6,12 @@ use std::path::PathBuf;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use super::{StartError, Started, start, transport};
+use super::start::{StartError, Started, start};
+use super::transport;
 use crate::api::{lookup, router};
-use crate::config::{Client, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle, TlsSource};
+use crate::config::{
+    Client, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle, TlsSource,
+};
 
 /// A mock running in this process on a free port of 127.0.0.1, for tests. It stops gracefully
 /// when dropped or when [`MockServer::shutdown`] is awaited.

@@ -274,11 +274,18 @@ fn lookup_body_of_any_text() -> impl Strategy<Value = Value> {
     let field = || proptest::option::weighted(0.9, field_text());
     (field(), field(), field(), field(), field(), field())
         .prop_filter("a scenario marker chooses a scenario", |(_, name, ..)| {
-            !name.as_deref().is_some_and(|name| name.trim_start().to_uppercase().starts_with("SCENARIO "))
+            !name
+                .as_deref()
+                .is_some_and(|name| name.trim_start().to_uppercase().starts_with("SCENARIO "))
         })
         .prop_map(|(sp_id, name, street, city, state, zip)| {
             let mut address = serde_json::Map::new();
-            for (key, value) in [("street", street), ("city", city), ("state", state), ("zipCode", zip)] {
+            for (key, value) in [
+                ("street", street),
+                ("city", city),
+                ("state", state),
+                ("zipCode", zip),
+            ] {
                 if let Some(value) = value {
                     address.insert(key.to_owned(), Value::String(value));
                 }

@@ -67,8 +67,8 @@ fn answer(
     if shape.is_none()
         && let Some(canned) = fixtures.canned_for(&value)
     {
-        let status = StatusCode::from_u16(canned.example.response.status)
-            .map_err(|_| ApiError::Internal)?;
+        let status =
+            StatusCode::from_u16(canned.example.response.status).map_err(|_| ApiError::Internal)?;
         answered.source = Cow::Owned(format!("canned:{}", canned.name));
         return Ok(respond::json(status, canned.body.clone()));
     }

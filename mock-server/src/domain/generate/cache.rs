@@ -107,9 +107,7 @@ mod tests {
         }
         assert_eq!(made, 1);
         // Another ZIP+4 is another answer.
-        let other = cache.get_or_make(&query("752011234"), || {
-            Ok::<_, ()>("[2]")
-        });
+        let other = cache.get_or_make(&query("752011234"), || Ok::<_, ()>("[2]"));
         assert_eq!(other, Ok("[2]"));
         for zip in 10_000..10_000 + 2 * CAPACITY {
             let _ = cache.get_or_make(&query(&zip.to_string()), || Ok::<_, ()>(""));
