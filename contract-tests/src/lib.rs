@@ -209,3 +209,8 @@ mod tests {
         assert!(!findings[0].assumed);
     }
 }
+
+/// The Rust examples of `contract-tests/README.md`, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeExamples;

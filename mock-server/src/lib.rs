@@ -49,3 +49,8 @@ pub use config::{Client, Config, DataMode, NotFoundStyle};
 pub use observe::log::{LogFilterError, LogGuard, init_logging};
 pub use server::{MockServer, MockServerBuilder, StartError, TlsError, run};
 pub use state::{AppState, StateError};
+
+/// The Rust examples of `docs/library.md`, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../docs/library.md")]
+struct LibraryGuide;

@@ -19,6 +19,7 @@ use super::Answered;
 use super::journal::Journal;
 use super::log;
 use crate::http::body::head_size;
+use crate::http::connection::Connection;
 use crate::http::error::ApiError;
 use crate::http::ids::EchoedIds;
 use crate::http::respond;
@@ -42,6 +43,7 @@ pub(crate) async fn observe(
     let method = request.method().clone();
     // A clone of the URI shares its bytes: no copy of the path per request.
     let uri = request.uri().clone();
+    let connection = request.extensions().get::<Arc<Connection>>().cloned();
     let pending = observer
         .journal
         .capture(request.method(), request.uri(), request.headers());
@@ -65,6 +67,7 @@ pub(crate) async fn observe(
         latency,
         ids.trace_id(),
         answered.as_ref(),
+        connection.and_then(|connection| connection.ending()),
     );
     if let Some(pending) = pending {
         observer

@@ -15,6 +15,7 @@ use tracing_subscriber::EnvFilter;
 
 use super::Answered;
 use crate::config::LogFormat;
+use crate::http::connection::Ending;
 
 /// Why logging could not be set up.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +62,8 @@ pub fn init_logging(format: LogFormat, filter: &str) -> Result<LogGuard, LogFilt
     })
 }
 
-/// The log line of one request.
+/// The log line of one request. When a fault scenario cut the connection before the answer,
+/// the line says how (`connection=reset` or `closed`) instead of a status nobody received.
 pub(crate) fn request_line(
     method: &Method,
     path: &str,
@@ -69,6 +71,7 @@ pub(crate) fn request_line(
     latency: Duration,
     trace_id: Option<&HeaderValue>,
     answered: Option<&Answered>,
+    cut: Option<Ending>,
 ) {
     if !tracing::enabled!(tracing::Level::INFO) {
         return;
@@ -76,18 +79,40 @@ pub(crate) fn request_line(
     let trace_id = trace_id.map(|value| String::from_utf8_lossy(value.as_bytes()));
     // Whole microseconds, as a number: JSON log readers can sort and sum it.
     let latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    let client_id = answered.and_then(|a| a.client_id.as_deref()).unwrap_or("-");
+    let source = answered
+        .map(|a| a.source.as_ref())
+        .filter(|source| !source.is_empty())
+        .unwrap_or("-");
+    let scenario = answered.and_then(|a| a.scenario.as_deref()).unwrap_or("-");
+    let trace_id = trace_id.as_deref().unwrap_or("-");
+    if let Some(cut) = cut {
+        let connection = match cut {
+            Ending::Reset => "reset",
+            Ending::Close => "closed",
+        };
+        tracing::info!(
+            method = %method,
+            path,
+            connection,
+            latency_ms,
+            trace_id,
+            client_id,
+            source,
+            scenario,
+            "request"
+        );
+        return;
+    }
     tracing::info!(
         method = %method,
         path,
         status = status.as_u16(),
         latency_ms,
-        trace_id = trace_id.as_deref().unwrap_or("-"),
-        client_id = answered.and_then(|a| a.client_id.as_deref()).unwrap_or("-"),
-        source = answered
-            .map(|a| a.source.as_ref())
-            .filter(|source| !source.is_empty())
-            .unwrap_or("-"),
-        scenario = answered.and_then(|a| a.scenario.as_deref()).unwrap_or("-"),
+        trace_id,
+        client_id,
+        source,
+        scenario,
         "request"
     );
 }

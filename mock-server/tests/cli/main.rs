@@ -42,13 +42,48 @@ impl Drop for Scratch {
 }
 
 /// Runs the binary to completion (for arguments that make it refuse to start).
+/// How long a run that should end by itself (a refusal, `--help`) may take: a refusal that
+/// regressed would start the server, and the test must fail rather than hang.
+const RUN_LIMIT: Duration = Duration::from_secs(20);
+
+/// Runs the binary to its end. It listens on a free port unless the arguments say otherwise
+/// (`MOCK_LISTEN`, which a flag overrides), so that no run needs port 8080.
 fn run(args: &[&str]) -> Output {
-    Command::new(BINARY)
+    let mut child = Command::new(BINARY)
         .args(args)
         .env_remove("MOCK_CLIENTS")
+        .env("MOCK_LISTEN", "127.0.0.1:0")
         .stdin(Stdio::null())
-        .output()
-        .expect("the binary runs")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("piped")));
+    let stderr = read(Box::new(child.stderr.take().expect("piped")));
+    let deadline = std::time::Instant::now() + RUN_LIMIT;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("the child can be waited for") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("mock-server {args:?} did not end within {RUN_LIMIT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    Output {
+        status,
+        stdout: stdout.join().expect("stdout read"),
+        stderr: stderr.join().expect("stderr read"),
+    }
 }
 
 fn stderr(output: &Output) -> String {
