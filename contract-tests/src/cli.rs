@@ -37,7 +37,7 @@ pub struct CaseArgs {
     #[arg(long, env = "CONTRACT_SP_ID", default_value = crate::catalogue::DEFAULT_SP_ID)]
     pub sp_id: String,
 
-    /// A JSON file of lookups of customers known to exist on the endpoint (see the README).
+    /// A JSON file of lookups of customers known to exist on the endpoint (see contract-tests/README.md).
     #[arg(long, env = "CONTRACT_LOOKUPS", value_name = "FILE")]
     pub lookups: Option<PathBuf>,
 
@@ -100,7 +100,12 @@ pub struct RunArgs {
     pub json: Option<PathBuf>,
 
     /// Fail on assumed checks too (undocumented statuses and error bodies): for the mock.
-    #[arg(long, env = "CONTRACT_STRICT")]
+    /// The environment variable takes 1, true, yes or on (and 0, false, no or off).
+    #[arg(
+        long,
+        env = "CONTRACT_STRICT",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
     pub strict: bool,
 
     /// Which cases.

@@ -214,6 +214,32 @@ fn an_unreachable_endpoint_exits_2_and_says_so() {
 }
 
 #[test]
+fn contract_strict_takes_the_usual_spellings_of_yes_and_no() {
+    let url = "http://127.0.0.1:9";
+    let args = run_args(url, "x", &[]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let with_strict = |value: &str| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_contract-tests"));
+        for var in ENV {
+            command.env_remove(var);
+        }
+        let output = command
+            .env("CONTRACT_STRICT", value)
+            .args(&args)
+            .output()
+            .expect("the binary runs");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    for value in ["1", "true", "yes", "on", "0", "false", "no", "off"] {
+        let stderr = with_strict(value);
+        // Parsed: the run goes on and finds nothing listening.
+        assert!(stderr.contains("cannot reach"), "{value}: {stderr}");
+    }
+    let stderr = with_strict("maybe");
+    assert!(stderr.contains("invalid value 'maybe'"), "{stderr}");
+}
+
+#[test]
 fn a_usage_error_exits_2() {
     let output = contract_tests(&["run", "--client-id", "a", "--client-secret", "b"]);
     assert_eq!(output.status.code(), Some(2));

@@ -24,11 +24,12 @@ use crate::config::{
 #[derive(Debug, Parser)]
 #[command(name = "mock-server", version, max_term_width = 100)]
 pub struct Cli {
-    /// TOML configuration file: listen, fixtures, require-sp-id, not-found, data, seed,
-    /// scenario, failure-rate, failure-scenarios, journal-size, admin-token, watch, max-connections,
-    /// base-paths (a list), max-body-bytes, max-header-bytes, read-timeout, tls-cert, tls-key,
-    /// tls-self-signed, tls-write-cert, log-format, log-level, and [[clients]] tables with client-id and
-    /// client-secret (and optionally description, scenario and rate-limit = { per-second, burst }).
+    /// TOML configuration file with any of the keys: listen, fixtures, require-sp-id, not-found,
+    /// data, seed, base-paths, scenario, failure-rate, failure-scenarios, journal-size,
+    /// admin-token, watch, max-connections, max-body-bytes, max-header-bytes, read-timeout,
+    /// tls-cert, tls-key, tls-self-signed, tls-write-cert, log-format, log-level, clients; each
+    /// [[clients]] table has client-id, client-secret, description, scenario, rate-limit (the
+    /// last three optional; rate-limit = { per-second, burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -333,6 +334,51 @@ fn tls_source(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The keys a list in the `--config` help names, between `start` and the next `;` or `(`.
+    fn keys_in_help(start: &str) -> Vec<String> {
+        use clap::CommandFactory as _;
+        let command = Cli::command();
+        let help = command
+            .get_arguments()
+            .find(|arg| arg.get_id() == "config")
+            .and_then(|arg| arg.get_help())
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        let list = help.split(start).nth(1).unwrap_or_default();
+        let list = list.split([';', '(']).next().unwrap_or_default();
+        let mut keys: Vec<String> = list.split(", ").map(|key| key.trim().to_owned()).collect();
+        keys.sort();
+        keys
+    }
+
+    /// The keys a TOML table takes, as the parser lists them for an unknown key.
+    fn keys_the_file_takes(toml: &str) -> Vec<String> {
+        let scratch = std::env::temp_dir().join(format!("mock-keys-{}.toml", std::process::id()));
+        std::fs::write(&scratch, toml).expect("a scratch file");
+        let error = ConfigFile::load(&scratch)
+            .map(drop)
+            .expect_err("an unknown key");
+        let _ = std::fs::remove_file(&scratch);
+        let message = error.to_string();
+        let listed = message.split("expected one of ").nth(1).unwrap_or_default();
+        let mut keys: Vec<String> = listed
+            .split(", ")
+            .map(|key| key.trim().trim_matches('`').to_owned())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_config_keys_in_the_help_are_the_keys_the_file_takes() {
+        let top = keys_the_file_takes("no-such-key = 1\n");
+        assert!(top.len() > 20, "{top:?}");
+        assert_eq!(keys_in_help("with any of the keys: "), top);
+        let client = keys_the_file_takes("[[clients]]\nno-such-key = 1\n");
+        assert_eq!(keys_in_help("table has "), client);
+    }
 
     fn parse(args: &[&str]) -> Result<Config, ConfigError> {
         let mut argv = vec!["mock-server"];

@@ -6,7 +6,7 @@ use clap::Parser;
 use mock_server::cli::Cli;
 
 /// A server allocates and frees many small buffers on several threads at once; mimalloc does
-/// that markedly faster than the system allocator (see the Performance section of the README).
+/// that markedly faster than the system allocator (see docs/performance.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

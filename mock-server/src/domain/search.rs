@@ -1,7 +1,7 @@
 //! The matching rules of the lookup: which accounts answer a request, and in which order.
 //!
 //! The real API documents only "fuzzy" for the name and street and "exact" for city, state and
-//! ZIP. The rules below are the mock's assumption, stated in the README:
+//! ZIP. The rules below are the mock's assumption, stated in docs/matching.md:
 //! - `accountName`: case-insensitive, runs of spaces count as one. With `*` the name must match
 //!   the pattern as a whole (`*` is any run of characters); without, the name must contain it.
 //! - `street`: ignored when empty; otherwise every word of the request must be the start of a
@@ -12,7 +12,7 @@
 //!   book's order.
 
 use super::request::LookupRequest;
-use super::text::normalize;
+use super::text::{joined_lowercase, normalize};
 use super::us_states;
 
 /// How well an account's name answers the requested name. Lower ranks first.
@@ -278,11 +278,9 @@ pub struct StreetWords(String);
 impl StreetWords {
     /// Splits and lower-cases a street.
     pub fn of(street: &str) -> Self {
-        let words: Vec<&str> = street
-            .split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '#'))
-            .filter(|word| !word.is_empty())
-            .collect();
-        StreetWords(words.join(" ").to_lowercase())
+        StreetWords(joined_lowercase(
+            street.split(|c: char| c.is_whitespace() || matches!(c, ',' | '.' | '#')),
+        ))
     }
 
     /// The words, in the street's order.

@@ -2,10 +2,25 @@
 
 /// Lower case, trimmed, runs of white space (as `char::is_whitespace` defines it) as one space.
 pub(crate) fn normalize(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    joined_lowercase(text.split_whitespace())
+}
+
+/// The non-empty `words`, one space between two, in lower case.
+pub(crate) fn joined_lowercase<'a>(words: impl Iterator<Item = &'a str>) -> String {
+    let mut joined = String::new();
+    for word in words.filter(|word| !word.is_empty()) {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(word);
+    }
+    // ASCII text is lower-cased in place: `to_lowercase` would copy it.
+    if joined.is_ascii() {
+        joined.make_ascii_lowercase();
+        joined
+    } else {
+        joined.to_lowercase()
+    }
 }
 
 #[cfg(test)]
@@ -20,5 +35,6 @@ mod tests {
         );
         assert_eq!(normalize("ÄSS  Plano"), "äss plano");
         assert_eq!(normalize(" \u{3000} "), "");
+        assert_eq!(normalize("ONE"), "one");
     }
 }

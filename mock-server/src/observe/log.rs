@@ -45,7 +45,10 @@ pub fn init_logging(format: LogFormat, filter: &str) -> Result<LogGuard, LogFilt
         filter: filter.to_owned(),
         source,
     })?;
-    let (writer, guard) = tracing_appender::non_blocking(std::io::stderr());
+    // Buffered: the background thread writes a batch of lines with one call, flushed as soon as
+    // no more lines are waiting.
+    let (writer, guard) =
+        tracing_appender::non_blocking(std::io::BufWriter::new(std::io::stderr()));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(env_filter)
         .with_writer(writer)

@@ -86,3 +86,30 @@ async fn a_server_can_serve_the_lookup_at_the_root() {
         .expect("answers");
     assert_eq!(response.status(), 200);
 }
+
+/// The builder's configuration is checked as the command line's is: one check for both.
+#[tokio::test]
+async fn the_builder_refuses_what_the_command_line_refuses() {
+    let refused = |result: Result<MockServer, mock_server::StartError>| match result {
+        Ok(_) => panic!("the server started"),
+        Err(error) => (error.exit_code(), error.to_string()),
+    };
+    let zero_body = MockServer::builder().max_body_bytes(0).start().await;
+    assert_eq!(
+        refused(zero_body),
+        (2, "max-body-bytes must be at least 1".to_owned())
+    );
+    let small_heads = MockServer::builder().max_header_bytes(10).start().await;
+    assert_eq!(
+        refused(small_heads),
+        (2, "max-header-bytes must be at least 1024".to_owned())
+    );
+    let base_path = MockServer::builder().base_paths(&["api"]).start().await;
+    assert_eq!(refused(base_path).0, 2);
+    let twice = MockServer::builder()
+        .client("a", "1")
+        .client("a", "2")
+        .start()
+        .await;
+    assert_eq!(refused(twice).0, 2);
+}
