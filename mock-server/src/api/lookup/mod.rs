@@ -19,10 +19,11 @@ use serde_json::Value;
 use super::call::{self, Admitted};
 use crate::domain::request::LookupRequest;
 use crate::domain::search::Query;
+use crate::fixtures::Fixtures;
 use crate::http::error::ApiError;
 use crate::http::respond;
 use crate::observe::Answered;
-use crate::scenario::Behaviour;
+use crate::scenario::{Behaviour, Scenario};
 use crate::state::AppState;
 
 mod find;
@@ -35,17 +36,16 @@ pub(crate) async fn lookup(State(state): State<Arc<AppState>>, request: Request)
     let (parts, body) = request.into_parts();
     let mut answered = Answered::default();
     let fixtures = state.fixtures.load_full();
-    let response = match call::admit(&state, &fixtures, &parts, body, &mut answered).await {
-        Ok(Admitted::Answered(response)) => Ok(response),
+    let mut response = match call::admit(&state, &fixtures, &parts, body, &mut answered).await {
+        Ok(Admitted::Answered(response)) => response,
         Ok(Admitted::Body { value, scenario }) => {
             match answer(&state, &fixtures, value, scenario, &mut answered) {
-                Ok(response) => Ok(call::deliver(&state, &parts, scenario, response).await),
-                Err(error) => Err(error),
+                Ok(response) => call::deliver(&state, &parts, scenario, response).await,
+                Err(error) => error.into_response(),
             }
         }
-        Err(error) => Err(error),
+        Err(error) => error.into_response(),
     };
-    let mut response = response.unwrap_or_else(IntoResponse::into_response);
     response.extensions_mut().insert(answered);
     response
 }
@@ -53,9 +53,9 @@ pub(crate) async fn lookup(State(state): State<Arc<AppState>>, request: Request)
 /// The usual answer to an admitted body: a canned example, or the accounts found.
 fn answer(
     state: &AppState,
-    fixtures: &crate::fixtures::Fixtures,
+    fixtures: &Fixtures,
     value: Value,
-    scenario: Option<&crate::scenario::Scenario>,
+    scenario: Option<&Scenario>,
     answered: &mut Answered,
 ) -> Result<Response, ApiError> {
     let shape = match scenario.map(|scenario| &scenario.behaviour) {
