@@ -26,7 +26,7 @@ use crate::config::{
 pub struct Cli {
     /// TOML configuration file with any of the keys: listen, fixtures, require-sp-id, not-found,
     /// data, seed, base-paths, scenario, failure-rate, failure-scenarios, journal-size,
-    /// admin-token, watch, max-connections, max-body-bytes, max-header-bytes, read-timeout,
+    /// admin-token, admin-open, watch, max-connections, max-body-bytes, max-header-bytes, read-timeout,
     /// tls-cert, tls-key, tls-self-signed, tls-write-cert, log-format, log-level, clients; each
     /// [[clients]] table has client-id, client-secret, description, scenario, rate-limit (the
     /// last three optional; rate-limit = { per-second, burst }).
@@ -111,7 +111,8 @@ pub struct Cli {
     pub journal_size: Option<usize>,
 
     /// Token the admin API (/__admin) requires, as x-admin-token or Authorization: Bearer.
-    /// [default: none, the admin API is open]
+    /// [default: none: the admin API is open on a loopback address, and beyond it answers only
+    /// GET /__admin/health unless --admin-open]
     #[arg(
         long,
         env = "MOCK_ADMIN_TOKEN",
@@ -119,6 +120,13 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub admin_token: Option<String>,
+
+    /// Open the whole admin API without a token even when listening beyond this machine:
+    /// anyone who reaches the port can then read the journal and switch scenarios.
+    /// [default: false]
+    #[arg(long, env = "MOCK_ADMIN_OPEN", value_name = "BOOL", num_args = 0..=1, default_missing_value = "true",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub admin_open: Option<bool>,
 
     /// Reload the fixture folder when a file in it changes; a broken file is refused and the
     /// data in service stays. Needs --fixtures. [default: false]
@@ -271,6 +279,10 @@ impl Cli {
                 .or(file.journal_size)
                 .unwrap_or(defaults.journal_size),
             admin_token: self.admin_token.or(file.admin_token).map(AdminToken::from),
+            admin_open: self
+                .admin_open
+                .or(file.admin_open)
+                .unwrap_or(defaults.admin_open),
             listen: self.listen.or(file.listen).unwrap_or(defaults.listen),
             clients,
             fixtures,

@@ -65,10 +65,22 @@ pub struct AppState {
     pub(crate) rate_limits: RateLimits,
     /// The journal and the head limit, for the bookkeeping layer.
     pub(crate) observer: Arc<Observer>,
-    /// The admin API's token, if it needs one.
-    pub(crate) admin_token: Option<AdminToken>,
+    /// Who may use the admin API.
+    pub(crate) admin_access: AdminAccess,
     /// The scenario names the configuration refers to, checked again on every reload.
     referenced_scenarios: Vec<(String, String)>,
+}
+
+/// Who may use the admin API. Secure by default: a mock that listens beyond this machine
+/// without a token answers only its health check, unless the user opened it explicitly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AdminAccess {
+    /// Every admin request needs the token.
+    Token(AdminToken),
+    /// Every admin request is answered (loopback, or `--admin-open`).
+    Open,
+    /// Only `GET /__admin/health` is answered.
+    HealthOnly,
 }
 
 /// Why the state could not be built.
@@ -138,7 +150,11 @@ impl AppState {
                 journal: Journal::new(config.journal_size),
                 max_header_bytes: config.max_header_bytes,
             }),
-            admin_token: config.admin_token.clone(),
+            admin_access: match &config.admin_token {
+                Some(token) => AdminAccess::Token(token.clone()),
+                None if config.admin_open || config.listen.ip().is_loopback() => AdminAccess::Open,
+                None => AdminAccess::HealthOnly,
+            },
             referenced_scenarios,
         })
     }

@@ -22,7 +22,7 @@ use crate::http::methods::only;
 use crate::http::respond;
 use crate::observe::journal::Filter;
 use crate::scenario::Behaviour;
-use crate::state::AppState;
+use crate::state::{AdminAccess, AppState};
 
 /// The largest admin request body: `{"name": ...}` is all the admin API takes.
 const ADMIN_BODY_LIMIT: usize = 4 * 1024;
@@ -57,8 +57,18 @@ async fn require_token(
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(token) = &state.admin_token else {
-        return next.run(request).await;
+    let token = match &state.admin_access {
+        AdminAccess::Open => return next.run(request).await,
+        AdminAccess::HealthOnly => {
+            let is_health = request.method() == axum::http::Method::GET
+                && matches!(request.uri().path(), "/health" | "/__admin/health");
+            return if is_health {
+                next.run(request).await
+            } else {
+                ApiError::AdminClosed.into_response()
+            };
+        }
+        AdminAccess::Token(token) => token,
     };
     let headers = request.headers();
     let given = headers

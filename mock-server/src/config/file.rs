@@ -38,6 +38,8 @@ pub struct ConfigFile {
     pub journal_size: Option<usize>,
     /// See [`Config::admin_token`].
     pub admin_token: Option<String>,
+    /// See [`Config::admin_open`].
+    pub admin_open: Option<bool>,
     /// See [`Config::watch`].
     pub watch: Option<bool>,
     /// See [`Config::max_connections`].

@@ -67,6 +67,9 @@ pub struct Config {
     pub journal_size: usize,
     /// The token the admin API requires, if any.
     pub admin_token: Option<AdminToken>,
+    /// Without a token, whether the whole admin API answers when the mock listens beyond
+    /// loopback (otherwise only `GET /__admin/health` does).
+    pub admin_open: bool,
     /// Whether to reload the fixture folder when a file in it changes.
     pub watch: bool,
     /// Connections served at once; more get 503 and are closed.
@@ -103,6 +106,7 @@ impl Default for Config {
             failure_scenarios: vec!["server-error".to_owned()],
             journal_size: DEFAULT_JOURNAL_SIZE,
             admin_token: None,
+            admin_open: false,
             watch: false,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             max_header_bytes: DEFAULT_MAX_HEADER_BYTES,

@@ -86,6 +86,8 @@ pub enum ApiError {
     TooManyConnections,
     /// The admin API needs the admin token.
     AdminUnauthorized,
+    /// The admin API is closed: the mock listens beyond loopback without a token.
+    AdminClosed,
     /// An admin request body is not what the endpoint takes.
     AdminBadRequest {
         /// What was expected.
@@ -120,6 +122,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Scenario { status, .. } => *status,
             ApiError::AdminUnauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::AdminClosed => StatusCode::FORBIDDEN,
             ApiError::TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::ReloadRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -146,6 +149,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "Too Many Requests",
             ApiError::Scenario { message, .. } => message,
             ApiError::AdminUnauthorized => "Unauthorized",
+            ApiError::AdminClosed => "Forbidden",
             ApiError::TooManyConnections => "Service Unavailable",
             ApiError::ReloadRefused { .. } => "Unprocessable Entity",
         }
@@ -202,6 +206,12 @@ impl ApiError {
             ApiError::Scenario { description, .. } => description.clone(),
             ApiError::AdminUnauthorized => {
                 "The admin API needs the admin token: x-admin-token or Authorization: Bearer."
+                    .to_owned()
+            }
+            ApiError::AdminClosed => {
+                "The admin API is closed: this mock listens beyond this machine without an admin \
+                 token, so only GET /__admin/health answers. Start it with --admin-token TOKEN, or \
+                 --admin-open to open it to anyone who can reach the port."
                     .to_owned()
             }
             ApiError::AdminBadRequest { detail } => detail.clone(),

@@ -74,5 +74,13 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
         ));
         text.push_str(&data);
     }
+    if !addr.ip().is_loopback() && config.admin_token.is_none() {
+        text.push_str(if config.admin_open {
+            "admin API: open to anyone who can reach this port (--admin-open)\n"
+        } else {
+            "admin API: only GET /__admin/health answers beyond this machine; \
+             --admin-token TOKEN (or --admin-open) opens the rest\n"
+        });
+    }
     text
 }

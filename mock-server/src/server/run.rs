@@ -35,11 +35,19 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         );
     }
     if !addr.ip().is_loopback() && config.admin_token.is_none() {
-        tracing::warn!(
-            %addr,
-            "listening beyond this machine with an open admin API: anyone who can reach it can \
-             switch scenarios and read the journal; set --admin-token"
-        );
+        if config.admin_open {
+            tracing::warn!(
+                %addr,
+                "listening beyond this machine with an open admin API (--admin-open): anyone who \
+                 can reach it can switch scenarios and read the journal"
+            );
+        } else {
+            tracing::warn!(
+                %addr,
+                "listening beyond this machine without --admin-token: the admin API answers only \
+                 GET /__admin/health (--admin-token TOKEN, or --admin-open, opens it)"
+            );
+        }
     }
     print!("{}", banner::banner(&config, addr));
     transport::serve(listener, router(state), options, shutdown)

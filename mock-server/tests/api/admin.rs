@@ -247,3 +247,52 @@ async fn the_journal_is_bounded_and_can_be_turned_off() {
         0
     );
 }
+
+/// Beyond loopback without a token, only the health check answers: the journal and the
+/// scenario switch are refused with 403 and the error body says how to open them.
+#[tokio::test]
+async fn beyond_loopback_without_a_token_only_health_answers() {
+    let closed = app_with(|config| config.listen = "0.0.0.0:0".parse().expect("an address"));
+    let health = send(&closed, admin("GET", "/__admin/health", None)).await;
+    assert_eq!(health.status, StatusCode::OK);
+    for (method, path, body) in [
+        ("GET", "/__admin/requests", None),
+        ("DELETE", "/__admin/requests", None),
+        ("PUT", "/__admin/scenario", Some(json!({"name": "timeout"}))),
+        ("GET", "/__admin/scenarios", None),
+        ("POST", "/__admin/reload", None),
+        ("GET", "/__admin/openapi.json", None),
+        ("POST", "/__admin/health", None),
+    ] {
+        let answer = send(&closed, admin(method, path, body)).await;
+        let error = answer.error(StatusCode::FORBIDDEN);
+        assert!(
+            error["description"]
+                .as_str()
+                .is_some_and(|text| text.contains("--admin-token")),
+            "{method} {path}: {error}"
+        );
+    }
+    // The scenario switch was refused: the next lookup gets no scenario.
+    let answer = send(&closed, lookup(&foundry())).await;
+    assert_eq!(answer.status, StatusCode::OK);
+
+    // Opened on purpose, or with a token, it answers as on loopback.
+    let opened = app_with(|config| {
+        config.listen = "0.0.0.0:0".parse().expect("an address");
+        config.admin_open = true;
+    });
+    let requests = send(&opened, admin("GET", "/__admin/requests", None)).await;
+    assert_eq!(requests.status, StatusCode::OK);
+    let with_token = app_with(|config| {
+        config.listen = "0.0.0.0:0".parse().expect("an address");
+        config.admin_token = Some("t0ken".to_owned().into());
+    });
+    let mut request = admin("GET", "/__admin/requests", None);
+    request
+        .headers_mut()
+        .insert("x-admin-token", "t0ken".parse().expect("a value"));
+    assert_eq!(send(&with_token, request).await.status, StatusCode::OK);
+    let refused = send(&with_token, admin("GET", "/__admin/requests", None)).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+}

@@ -98,8 +98,13 @@ struct Running {
 }
 
 fn start(args: &[&str]) -> Running {
+    let listen: &[&str] = if args.contains(&"--listen") {
+        &[]
+    } else {
+        &["--listen", "127.0.0.1:0"]
+    };
     let mut child = Command::new(BINARY)
-        .args(["--listen", "127.0.0.1:0"])
+        .args(listen)
         .args(args)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -544,4 +549,27 @@ fn tls_self_signed_prints_an_https_address_and_writes_the_certificate() {
     assert!(!answer.starts_with(b"HTTP/1.1 200"));
     let (status, _) = server.stop();
     assert!(status.success());
+}
+
+/// Beyond loopback without a token, the start-up log says that only the health check answers,
+/// and how to open the rest; nothing is sent to the wildcard address.
+#[test]
+fn listening_beyond_loopback_says_the_admin_api_is_closed() {
+    let server = start(&["--listen", "0.0.0.0:0"]);
+    assert!(server.address.starts_with("0.0.0.0:"), "{}", server.address);
+    let (status, logged) = server.stop();
+    assert!(status.success());
+    assert!(
+        logged.contains(
+            "listening beyond this machine without --admin-token: the admin API answers only \
+             GET /__admin/health (--admin-token TOKEN, or --admin-open, opens it)"
+        ),
+        "{logged}"
+    );
+    let server = start(&["--listen", "0.0.0.0:0", "--admin-open"]);
+    let (_, logged) = server.stop();
+    assert!(
+        logged.contains("with an open admin API (--admin-open)"),
+        "{logged}"
+    );
 }
