@@ -1,7 +1,11 @@
 //! What every request handler shares: the compiled schemas, the credentials, the fixtures and
 //! scenarios (swapped whole on reload), the lookup settings, the scenario switches, the journal.
 
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use futures_util::FutureExt as _;
+use futures_util::future::{BoxFuture, Shared};
 
 use alliance_schemas::{SchemaError, Schemas};
 use arc_swap::{ArcSwap, ArcSwapOption};
@@ -69,7 +73,17 @@ pub struct AppState {
     pub(crate) admin_access: AdminAccess,
     /// The scenario names the configuration refers to, checked again on every reload.
     referenced_scenarios: Vec<(String, String)>,
+    /// The reload running now, if any, for callers to share.
+    reloading: Mutex<Option<(u64, SharedReload)>>,
+    /// How many reloads have started, which also numbers them.
+    reloads: AtomicU64,
 }
+
+/// The outcome of a reload: the fixtures now in service, or why the files were refused (the
+/// data in service is then unchanged).
+pub(crate) type Reloaded = Result<Arc<Fixtures>, String>;
+
+type SharedReload = Shared<BoxFuture<'static, Reloaded>>;
 
 /// Who may use the admin API. Secure by default: a mock that listens beyond this machine
 /// without a token answers only its health check, unless the user opened it explicitly.
@@ -156,6 +170,8 @@ impl AppState {
                 None => AdminAccess::HealthOnly,
             },
             referenced_scenarios,
+            reloading: Mutex::new(None),
+            reloads: AtomicU64::new(0),
         })
     }
 
@@ -165,7 +181,7 @@ impl AppState {
     /// # Errors
     ///
     /// A [`StateError`] naming the broken file or the missing scenario.
-    pub(crate) fn reload(&self) -> Result<Arc<Fixtures>, StateError> {
+    fn reload(&self) -> Result<Arc<Fixtures>, StateError> {
         let fixtures =
             Fixtures::load(&self.fixture_source, &self.schemas).map_err(StateError::Fixtures)?;
         check_scenarios(&fixtures, &self.referenced_scenarios)?;
@@ -181,6 +197,67 @@ impl AppState {
         let fixtures = Arc::new(fixtures);
         self.fixtures.store(Arc::clone(&fixtures));
         Ok(fixtures)
+    }
+}
+
+impl AppState {
+    /// Loads the fixtures and scenarios again, as [`AppState::reload`] does, on a thread of its
+    /// own so that requests are served meanwhile, one reload at a time: a caller that arrives
+    /// while a reload runs gets that reload's outcome instead of starting another.
+    pub(crate) async fn reload_shared(self: &Arc<Self>) -> Reloaded {
+        let running = {
+            let mut slot = self
+                .reloading
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            match &*slot {
+                Some((_, running)) => running.clone(),
+                None => {
+                    let number = self.reloads.fetch_add(1, Ordering::SeqCst);
+                    let state = Arc::clone(self);
+                    let running = async move {
+                        let work = Arc::clone(&state);
+                        let outcome = tokio::task::spawn_blocking(move || {
+                            work.reload()
+                                .map_err(|refused| format!("{:#}", anyhow::Error::new(refused)))
+                        })
+                        .await
+                        .unwrap_or_else(|_| Err("the reload failed unexpectedly".to_owned()));
+                        // Done: the next caller starts a new reload (a file may have changed
+                        // since this one read them).
+                        let mut slot = state
+                            .reloading
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner);
+                        if slot.as_ref().is_some_and(|(running, _)| *running == number) {
+                            *slot = None;
+                        }
+                        outcome
+                    }
+                    .boxed()
+                    .shared();
+                    *slot = Some((number, running.clone()));
+                    running
+                }
+            }
+        };
+        running.await
+    }
+
+    /// A reload that reads the files after this call: it waits for a reload already running
+    /// (which may have read them before they changed), then reloads, sharing only a reload
+    /// that started after this call.
+    pub(crate) async fn reload_fresh(self: &Arc<Self>) -> Reloaded {
+        let running = self
+            .reloading
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .map(|(_, running)| running.clone());
+        if let Some(running) = running {
+            let _ = running.await;
+        }
+        self.reload_shared().await
     }
 }
 
@@ -214,4 +291,29 @@ fn check_scenarios(fixtures: &Fixtures, referenced: &[(String, String)]) -> Resu
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two reloads asked for at once share one: the files are read once, both get the outcome.
+    #[tokio::test(flavor = "current_thread")]
+    async fn concurrent_reloads_share_the_running_one() {
+        let state = Arc::new(AppState::new(&Config::default()).expect("the bundled fixtures load"));
+        let (first, second) = tokio::join!(state.reload_shared(), state.reload_shared());
+        let (first, second) = (first.expect("reloaded"), second.expect("reloaded"));
+        assert!(
+            Arc::ptr_eq(&first, &second),
+            "one reload's fixtures for both"
+        );
+        assert_eq!(state.reloads.load(Ordering::SeqCst), 1);
+        // Once it is done, the next caller starts a new one.
+        let third = state.reload_shared().await.expect("reloaded");
+        assert!(!Arc::ptr_eq(&first, &third));
+        assert_eq!(state.reloads.load(Ordering::SeqCst), 2);
+        // A fresh reload after a finished one is one more.
+        state.reload_fresh().await.expect("reloaded");
+        assert_eq!(state.reloads.load(Ordering::SeqCst), 3);
+    }
 }

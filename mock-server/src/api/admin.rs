@@ -169,7 +169,7 @@ async fn clear_scenario(State(state): State<Arc<AppState>>) -> Response {
 }
 
 async fn reload(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
-    match state.reload() {
+    match state.reload_shared().await {
         Ok(fixtures) => {
             tracing::info!(accounts = fixtures.book.len(), "fixtures reloaded");
             Ok(ok(&json!({
@@ -178,8 +178,7 @@ async fn reload(State(state): State<Arc<AppState>>) -> Result<Response, ApiError
                 "scenarios": fixtures.scenarios.len(),
             })))
         }
-        Err(refused) => {
-            let detail = format!("{:#}", anyhow::Error::new(refused));
+        Err(detail) => {
             tracing::warn!(%detail, "reload refused; the data in service is unchanged");
             Err(ApiError::ReloadRefused { detail })
         }

@@ -33,7 +33,7 @@ pub(crate) fn spawn(dir: &Path, state: Arc<AppState>) -> notify::Result<Recommen
         while changes.recv().await.is_some() {
             tokio::time::sleep(SETTLE).await;
             while changes.try_recv().is_ok() {}
-            match state.reload() {
+            match state.reload_fresh().await {
                 Ok(fixtures) => tracing::info!(
                     accounts = fixtures.book.len(),
                     canned_examples = fixtures.canned.len(),
@@ -41,7 +41,7 @@ pub(crate) fn spawn(dir: &Path, state: Arc<AppState>) -> notify::Result<Recommen
                     "fixtures changed: reloaded"
                 ),
                 Err(error) => tracing::warn!(
-                    error = %format!("{:#}", anyhow::Error::new(error)),
+                    %error,
                     "fixtures changed but were refused; the data in service is unchanged"
                 ),
             }

@@ -4,10 +4,12 @@ use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::time::{Duration, Instant};
 
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
 use mock_server::MockServer;
 use serde_json::{Value, json};
 
-use crate::common::foundry;
+use crate::common::{app_with, foundry, send};
 
 async fn server() -> MockServer {
     MockServer::builder()
@@ -435,4 +437,50 @@ async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert!(served, "the slot of the closed connection is free again");
+}
+
+/// A reload reads and checks the files on a thread of its own: on a runtime with a single
+/// thread, a request sent while a reload of a large folder runs is answered before the reload
+/// ends (a reload on the request workers would end first, since it would never yield).
+#[tokio::test(flavor = "current_thread")]
+async fn a_reload_runs_off_the_request_workers() {
+    let dir = std::env::temp_dir().join(format!("mock-reload-big-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("accounts")).expect("dirs");
+    let accounts: Vec<Value> = (0..20_000)
+        .map(|n| account(&format!("BIG-{n}"), &format!("ACCOUNT {n} CO")))
+        .collect();
+    std::fs::write(
+        dir.join("accounts/big.json"),
+        Value::Array(accounts).to_string(),
+    )
+    .expect("write");
+    let app = app_with(|config| {
+        config.fixtures = mock_server::config::FixtureSource::Dir(dir.clone());
+    });
+    let reload = Request::post("/__admin/reload")
+        .body(Body::empty())
+        .expect("a request");
+    let reloading = tokio::spawn({
+        let app = app.clone();
+        async move { send(&app, reload).await }
+    });
+    // Let the reload start: it is waiting for its thread now.
+    tokio::task::yield_now().await;
+    let health = send(
+        &app,
+        Request::get("/__admin/health")
+            .body(Body::empty())
+            .expect("a request"),
+    )
+    .await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert!(
+        !reloading.is_finished(),
+        "the reload ended before a request sent during it was answered"
+    );
+    let reloaded = reloading.await.expect("the reload's task");
+    assert_eq!(reloaded.status, StatusCode::OK);
+    assert_eq!(reloaded.json()["accounts"], 20_000);
+    std::fs::remove_dir_all(&dir).expect("cleanup");
 }
