@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::config::{AdminToken, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle};
 use crate::domain::generate::Generator;
 use crate::domain::generate::cache::AnswerCache;
-use crate::fixtures::{FixtureError, Fixtures};
+use crate::fixtures::{FixtureError, FixtureFiles, Fixtures};
 use crate::gateway::auth::Credentials;
 use crate::gateway::ratelimit::RateLimits;
 use crate::observe::journal::Journal;
@@ -79,9 +79,9 @@ pub struct AppState {
     reloads: AtomicU64,
 }
 
-/// The outcome of a reload: the fixtures now in service, or why the files were refused (the
-/// data in service is then unchanged).
-pub(crate) type Reloaded = Result<Arc<Fixtures>, String>;
+/// The outcome of a reload: the fixtures now in service and whether the files had changed, or
+/// why the files were refused (the data in service is then unchanged).
+pub(crate) type Reloaded = Result<(Arc<Fixtures>, bool), String>;
 
 type SharedReload = Shared<BoxFuture<'static, Reloaded>>;
 
@@ -181,9 +181,14 @@ impl AppState {
     /// # Errors
     ///
     /// A [`StateError`] naming the broken file or the missing scenario.
-    fn reload(&self) -> Result<Arc<Fixtures>, StateError> {
-        let fixtures =
-            Fixtures::load(&self.fixture_source, &self.schemas).map_err(StateError::Fixtures)?;
+    fn reload(&self) -> Result<(Arc<Fixtures>, bool), StateError> {
+        let files = FixtureFiles::read(&self.fixture_source).map_err(StateError::Fixtures)?;
+        let current = self.fixtures.load_full();
+        if files.fingerprint() == current.fingerprint {
+            // The same files build the same fixtures: nothing to check again.
+            return Ok((current, false));
+        }
+        let fixtures = Fixtures::from_files(files, &self.schemas).map_err(StateError::Fixtures)?;
         check_scenarios(&fixtures, &self.referenced_scenarios)?;
         if let Some(active) = self.active_scenario.load_full()
             && fixtures.scenarios.get(&active).is_none()
@@ -196,7 +201,7 @@ impl AppState {
         }
         let fixtures = Arc::new(fixtures);
         self.fixtures.store(Arc::clone(&fixtures));
-        Ok(fixtures)
+        Ok((fixtures, true))
     }
 }
 
@@ -302,15 +307,19 @@ mod tests {
     async fn concurrent_reloads_share_the_running_one() {
         let state = Arc::new(AppState::new(&Config::default()).expect("the bundled fixtures load"));
         let (first, second) = tokio::join!(state.reload_shared(), state.reload_shared());
-        let (first, second) = (first.expect("reloaded"), second.expect("reloaded"));
+        let (first, second) = (first.expect("reloaded").0, second.expect("reloaded").0);
         assert!(
             Arc::ptr_eq(&first, &second),
             "one reload's fixtures for both"
         );
         assert_eq!(state.reloads.load(Ordering::SeqCst), 1);
         // Once it is done, the next caller starts a new one.
-        let third = state.reload_shared().await.expect("reloaded");
-        assert!(!Arc::ptr_eq(&first, &third));
+        let (third, changed) = state.reload_shared().await.expect("reloaded");
+        assert!(!changed, "the bundled files never change");
+        assert!(
+            Arc::ptr_eq(&first, &third),
+            "unchanged files: the fixtures in service stay"
+        );
         assert_eq!(state.reloads.load(Ordering::SeqCst), 2);
         // A fresh reload after a finished one is one more.
         state.reload_fresh().await.expect("reloaded");

@@ -170,9 +170,10 @@ async fn clear_scenario(State(state): State<Arc<AppState>>) -> Response {
 
 async fn reload(State(state): State<Arc<AppState>>) -> Result<Response, ApiError> {
     match state.reload_shared().await {
-        Ok(fixtures) => {
-            tracing::info!(accounts = fixtures.book.len(), "fixtures reloaded");
+        Ok((fixtures, changed)) => {
+            tracing::info!(accounts = fixtures.book.len(), changed, "fixtures reloaded");
             Ok(ok(&json!({
+                "changed": changed,
                 "accounts": fixtures.book.len(),
                 "cannedExamples": fixtures.canned.len(),
                 "scenarios": fixtures.scenarios.len(),

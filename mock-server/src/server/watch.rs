@@ -34,7 +34,8 @@ pub(crate) fn spawn(dir: &Path, state: Arc<AppState>) -> notify::Result<Recommen
             tokio::time::sleep(SETTLE).await;
             while changes.try_recv().is_ok() {}
             match state.reload_fresh().await {
-                Ok(fixtures) => tracing::info!(
+                Ok((_, false)) => tracing::debug!("fixtures touched but unchanged"),
+                Ok((fixtures, true)) => tracing::info!(
                     accounts = fixtures.book.len(),
                     canned_examples = fixtures.canned.len(),
                     scenarios = fixtures.scenarios.len(),
