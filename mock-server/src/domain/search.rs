@@ -203,7 +203,17 @@ impl NamePattern {
     fn new(account_name: &str) -> Self {
         let name = normalize(account_name);
         if name.contains('*') {
-            let parts = name.split('*').map(str::to_owned).collect();
+            // `**` means what `*` means: empty parts between two wildcards are dropped, so that a
+            // run of wildcards costs one, however long (the first and last stay: they say
+            // whether the name starts or ends with a wildcard).
+            let all: Vec<&str> = name.split('*').collect();
+            let last = all.len() - 1;
+            let parts = all
+                .iter()
+                .enumerate()
+                .filter(|&(at, part)| at == 0 || at == last || !part.is_empty())
+                .map(|(_, part)| (*part).to_owned())
+                .collect();
             let literal = name.replace('*', "");
             NamePattern::Wildcard { parts, literal }
         } else {
@@ -389,6 +399,22 @@ mod tests {
         );
         let q = query("ACME", "", "DALLAS", "TX", "75201");
         assert_eq!(q.canonical(), "acme\u{1f}\u{1f}dallas\u{1f}tx\u{1f}75201");
+    }
+
+    #[test]
+    fn a_run_of_wildcards_is_one_wildcard() {
+        let many = query(
+            &format!("AC{}ME", "*".repeat(10_000)),
+            "",
+            "DALLAS",
+            "TX",
+            "75201",
+        );
+        let one = query("AC*ME", "", "DALLAS", "TX", "75201");
+        assert_eq!(many.name_parts(), one.name_parts());
+        assert_eq!(many.canonical(), one.canonical());
+        let only = query(&"*".repeat(61_000), "", "DALLAS", "TX", "75201");
+        assert_eq!(only.name_parts(), ["", ""]);
     }
 
     #[test]
