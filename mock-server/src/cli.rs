@@ -26,10 +26,11 @@ use crate::config::{
 pub struct Cli {
     /// TOML configuration file with any of the keys: listen, fixtures, require-sp-id, not-found,
     /// data, seed, base-paths, scenario, failure-rate, failure-scenarios, journal-size,
-    /// admin-token, admin-open, watch, max-connections, max-body-bytes, max-header-bytes, read-timeout,
-    /// tls-cert, tls-key, tls-self-signed, tls-write-cert, log-format, log-level, clients; each
-    /// [[clients]] table has client-id, client-secret, description, scenario, rate-limit (the
-    /// last three optional; rate-limit = { per-second, burst }).
+    /// journal-bytes, admin-token, admin-open, watch, max-connections, max-body-bytes,
+    /// max-header-bytes, read-timeout, tls-cert, tls-key, tls-self-signed, tls-write-cert,
+    /// log-format, log-level, clients; each [[clients]] table has client-id, client-secret,
+    /// description, scenario, rate-limit (the last three optional; rate-limit = { per-second,
+    /// burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -109,6 +110,11 @@ pub struct Cli {
     /// [default: 1000]
     #[arg(long, env = "MOCK_JOURNAL_SIZE", value_name = "N")]
     pub journal_size: Option<usize>,
+
+    /// Bytes of request heads and bodies the journal keeps at most; the oldest requests go
+    /// first. [default: 16777216, 16 MiB]
+    #[arg(long, env = "MOCK_JOURNAL_BYTES", value_name = "BYTES")]
+    pub journal_bytes: Option<usize>,
 
     /// Token the admin API (/__admin) requires, as x-admin-token or Authorization: Bearer.
     /// [default: none: the admin API is open on a loopback address, and beyond it answers only
@@ -274,6 +280,10 @@ impl Cli {
             scenario: self.scenario.or(file.scenario),
             failure_rate,
             failure_scenarios,
+            journal_bytes: self
+                .journal_bytes
+                .or(file.journal_bytes)
+                .unwrap_or(defaults.journal_bytes),
             journal_size: self
                 .journal_size
                 .or(file.journal_size)

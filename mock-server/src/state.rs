@@ -161,7 +161,7 @@ impl AppState {
             ),
             rate_limits: RateLimits::new(&config.clients),
             observer: Arc::new(Observer {
-                journal: Journal::new(config.journal_size),
+                journal: Journal::new(config.journal_size, config.journal_bytes),
                 max_header_bytes: config.max_header_bytes,
             }),
             admin_access: match &config.admin_token {

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::http::request::Parts;
 use axum::response::Response;
 use serde_json::Value;
@@ -63,12 +63,8 @@ pub(crate) async fn admit<'f>(
         state.settings.read_timeout,
     )
     .await;
-    if let Ok(bytes) = &read
-        && state.observer.journal.capacity() > 0
-    {
-        // A copy: a slice would pin the connection's whole read buffer for as long as the
-        // journal keeps the entry.
-        answered.body = Some(Bytes::copy_from_slice(bytes));
+    if let Ok(bytes) = &read {
+        answered.body = state.observer.journal.kept_body(bytes);
     }
     let mut parsed: Option<Value> = read
         .as_ref()

@@ -36,6 +36,8 @@ pub struct ConfigFile {
     pub failure_scenarios: Option<Vec<String>>,
     /// See [`Config::journal_size`].
     pub journal_size: Option<usize>,
+    /// See [`Config::journal_bytes`].
+    pub journal_bytes: Option<usize>,
     /// See [`Config::admin_token`].
     pub admin_token: Option<String>,
     /// See [`Config::admin_open`].

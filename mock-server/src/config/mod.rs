@@ -28,6 +28,8 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 /// The default number of requests the journal keeps.
 pub const DEFAULT_JOURNAL_SIZE: usize = 1000;
+/// The default byte budget of the journal: 16 MiB.
+pub const DEFAULT_JOURNAL_BYTES: usize = 16 * 1024 * 1024;
 /// The seed of the generated world when none is given.
 pub const DEFAULT_SEED: u64 = 1;
 /// The default limit on a request's head (request line and headers): 16 KiB.
@@ -65,6 +67,8 @@ pub struct Config {
     pub failure_scenarios: Vec<String>,
     /// How many requests the journal keeps; 0 turns it off.
     pub journal_size: usize,
+    /// How many bytes of request heads and bodies the journal keeps at most.
+    pub journal_bytes: usize,
     /// The token the admin API requires, if any.
     pub admin_token: Option<AdminToken>,
     /// Without a token, whether the whole admin API answers when the mock listens beyond
@@ -105,6 +109,7 @@ impl Default for Config {
             failure_rate: 0.0,
             failure_scenarios: vec!["server-error".to_owned()],
             journal_size: DEFAULT_JOURNAL_SIZE,
+            journal_bytes: DEFAULT_JOURNAL_BYTES,
             admin_token: None,
             admin_open: false,
             watch: false,

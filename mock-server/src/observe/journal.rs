@@ -19,6 +19,14 @@ use super::Answered;
 use crate::http::headers::TRACE_ID;
 use crate::scenario::select::Source;
 
+/// The entries `GET /__admin/requests` lists when no `limit` is given.
+pub const DEFAULT_PAGE: usize = 100;
+/// The most entries one listing gives, whatever `limit` says: reading the journal costs memory
+/// in proportion to a page, not to the journal.
+pub const MAX_PAGE: usize = 1000;
+/// What a record costs besides its head and body bytes, for the byte budget.
+const RECORD_OVERHEAD: usize = 256;
+
 /// Headers whose values are replaced by `***`.
 const REDACTED: [&str; 3] = ["client_secret", "authorization", "x-admin-token"];
 /// The most of a body an entry keeps.
@@ -152,6 +160,15 @@ impl Head {
 }
 
 impl Record {
+    /// The bytes it takes, for the byte budget.
+    fn size(&self) -> usize {
+        RECORD_OVERHEAD
+            + self.head.text.len()
+            + self.body.as_ref().map_or(0, Bytes::len)
+            + self.client_id.as_ref().map_or(0, String::len)
+            + self.scenario.as_ref().map_or(0, String::len)
+    }
+
     fn trace_id(&self) -> Option<Cow<'_, str>> {
         self.head.trace_id()
     }
@@ -196,18 +213,48 @@ impl Record {
 #[derive(Debug)]
 pub struct Journal {
     capacity: usize,
-    records: Mutex<VecDeque<Record>>,
+    byte_budget: usize,
+    held: Mutex<Held>,
     next_id: AtomicU64,
 }
 
+/// The records, oldest first, and the bytes they take.
+#[derive(Debug, Default)]
+struct Held {
+    records: VecDeque<Record>,
+    bytes: usize,
+}
+
 impl Journal {
-    /// A journal keeping the last `capacity` requests; 0 keeps none.
-    pub fn new(capacity: usize) -> Self {
+    /// A journal keeping the last `capacity` requests, in at most `byte_budget` bytes of heads
+    /// and bodies (older requests go first); a capacity of 0 keeps none.
+    pub fn new(capacity: usize, byte_budget: usize) -> Self {
         Journal {
             capacity,
-            records: Mutex::new(VecDeque::with_capacity(capacity.min(4096))),
+            byte_budget,
+            held: Mutex::new(Held {
+                records: VecDeque::with_capacity(capacity.min(4096)),
+                bytes: 0,
+            }),
             next_id: AtomicU64::new(1),
         }
+    }
+
+    /// The part of a request body the journal keeps: what a listing shows (the first
+    /// 16 Ki characters), copied, so that the rest of the connection's buffer is not kept alive.
+    pub fn kept_body(&self, body: &[u8]) -> Option<Bytes> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let end = match std::str::from_utf8(body) {
+            Ok(text) => text
+                .char_indices()
+                .nth(MAX_BODY_CHARS)
+                .map_or(text.len(), |(at, _)| at),
+            // Each byte that is not UTF-8 shows as one character at most.
+            Err(_) => body.len().min(MAX_BODY_CHARS),
+        };
+        Some(Bytes::copy_from_slice(&body[..end]))
     }
 
     /// How many requests it keeps at most.
@@ -215,39 +262,55 @@ impl Journal {
         self.capacity
     }
 
-    fn records(&self) -> std::sync::MutexGuard<'_, VecDeque<Record>> {
+    fn held(&self) -> std::sync::MutexGuard<'_, Held> {
         // Records are plain data; a panic elsewhere cannot leave them half-written.
-        self.records
+        self.held
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Stores a record, dropping the oldest when full. The lock is held only to move it in.
+    /// Stores a record, dropping the oldest while it is full, in entries or in bytes. A record
+    /// larger than the whole budget is kept without its body, or not at all. The lock is held
+    /// only to move records in and out.
     fn record(&self, mut record: Record) {
         if self.capacity == 0 {
             return;
         }
+        if record.size() > self.byte_budget {
+            record.body = None;
+            if record.size() > self.byte_budget {
+                return;
+            }
+        }
         record.id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let evicted = {
-            let mut records = self.records();
-            let evicted = (records.len() == self.capacity)
-                .then(|| records.pop_front())
-                .flatten();
-            records.push_back(record);
-            evicted
-        };
+        let size = record.size();
+        let mut evicted = Vec::new();
+        {
+            let mut held = self.held();
+            while held.records.len() >= self.capacity || held.bytes + size > self.byte_budget {
+                let Some(oldest) = held.records.pop_front() else {
+                    break;
+                };
+                held.bytes -= oldest.size();
+                evicted.push(oldest);
+            }
+            held.bytes += size;
+            held.records.push_back(record);
+        }
         // Freed outside the lock.
         drop(evicted);
     }
 
     /// The entries that pass `filter`, newest first.
     pub fn list(&self, filter: &Filter) -> Vec<Entry> {
+        let page = filter.limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE);
         let matching: Vec<Record> = self
-            .records()
+            .held()
+            .records
             .iter()
             .rev()
             .filter(|record| record.passes(filter))
-            .take(filter.limit.unwrap_or(usize::MAX))
+            .take(page)
             .cloned()
             .collect();
         matching.iter().map(Record::to_entry).collect()
@@ -256,12 +319,14 @@ impl Journal {
     /// Whether it holds no entry.
     #[cfg(test)]
     fn is_empty(&self) -> bool {
-        self.records().is_empty()
+        self.held().records.is_empty()
     }
 
     /// Forgets every entry.
     pub fn clear(&self) {
-        self.records().clear();
+        let mut held = self.held();
+        held.records.clear();
+        held.bytes = 0;
     }
 }
 
@@ -348,7 +413,7 @@ mod tests {
 
     #[test]
     fn the_journal_is_bounded_and_lists_newest_first() {
-        let journal = Journal::new(3);
+        let journal = Journal::new(3, 1 << 20);
         for (i, status) in [200, 404, 200, 401].into_iter().enumerate() {
             journal.record(entry(&format!("t{i}"), status));
         }
@@ -367,7 +432,7 @@ mod tests {
 
     #[test]
     fn a_journal_of_size_zero_keeps_nothing() {
-        let journal = Journal::new(0);
+        let journal = Journal::new(0, 1 << 20);
         journal.record(entry("t", 200));
         assert!(journal.is_empty());
     }
@@ -390,5 +455,56 @@ mod tests {
             !kept.contains("s3cret") && !kept.contains("t0ken"),
             "{kept}"
         );
+    }
+
+    #[test]
+    fn the_journal_keeps_within_its_byte_budget_oldest_first_out() {
+        let budget = 10 * (RECORD_OVERHEAD + 1024);
+        let journal = Journal::new(1000, budget);
+        for i in 0..100 {
+            let mut record = entry(&format!("t{i}"), 200);
+            record.body = Some(Bytes::from(vec![b'x'; 1000]));
+            journal.record(record);
+            assert!(journal.held().bytes <= budget);
+        }
+        let kept = journal.list(&Filter::default());
+        assert!((5..=10).contains(&kept.len()), "{}", kept.len());
+        assert_eq!(kept[0].trace_id.as_deref(), Some("t99"));
+        // A record larger than the whole budget is kept without its body.
+        let mut huge = entry("huge", 200);
+        huge.body = Some(Bytes::from(vec![b'x'; budget]));
+        journal.record(huge);
+        let newest = journal.list(&Filter::default());
+        assert_eq!(newest[0].trace_id.as_deref(), Some("huge"));
+        assert_eq!(newest[0].body, None);
+    }
+
+    #[test]
+    fn a_listing_is_a_page() {
+        let journal = Journal::new(5000, 1 << 30);
+        for i in 0..3000 {
+            journal.record(entry(&format!("t{i}"), 200));
+        }
+        assert_eq!(journal.list(&Filter::default()).len(), DEFAULT_PAGE);
+        let all = Filter {
+            limit: Some(usize::MAX),
+            ..Filter::default()
+        };
+        assert_eq!(journal.list(&all).len(), MAX_PAGE);
+    }
+
+    #[test]
+    fn a_body_is_kept_as_far_as_it_is_shown() {
+        let journal = Journal::new(10, 1 << 20);
+        let text = "é".repeat(MAX_BODY_CHARS + 10);
+        let kept = journal.kept_body(text.as_bytes()).expect("kept");
+        assert_eq!(kept.len(), 2 * MAX_BODY_CHARS);
+        let bytes = vec![0xff_u8; 3 * MAX_BODY_CHARS];
+        assert_eq!(
+            journal.kept_body(&bytes).map(|b| b.len()),
+            Some(MAX_BODY_CHARS)
+        );
+        assert_eq!(journal.kept_body(b"short").as_deref(), Some(&b"short"[..]));
+        assert_eq!(Journal::new(0, 1 << 20).kept_body(b"x"), None);
     }
 }

@@ -100,7 +100,7 @@ mod tests {
     #[tokio::test]
     async fn a_panicking_handler_answers_500_with_the_error_body_and_the_callers_ids() {
         let observer = Arc::new(Observer {
-            journal: Journal::new(10),
+            journal: Journal::new(10, 1 << 20),
             max_header_bytes: 16 * 1024,
         });
         let app: Router = Router::new()
