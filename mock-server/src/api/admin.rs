@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use axum::Router;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
@@ -196,13 +196,25 @@ async fn requests(
         return Err(ApiError::AdminBadRequest { detail });
     };
     let journal = &state.observer.journal;
-    let entries = journal.list(&filter);
-    let body = json!({
-        "capacity": journal.capacity(),
-        "count": entries.len(),
-        "requests": entries,
+    let page = journal.page(&filter);
+    // Written as it is read, one entry at a time: a listing costs memory in proportion to an
+    // entry, not to the journal.
+    let head = format!(
+        r#"{{"capacity":{},"count":{},"requests":["#,
+        journal.capacity(),
+        page.len()
+    );
+    let entries = page.enumerate().map(|(at, record)| {
+        let mut text = if at == 0 { Vec::new() } else { b",".to_vec() };
+        // An entry of strings and numbers always serializes.
+        let _ = serde_json::to_writer(&mut text, &record.to_entry());
+        Bytes::from(text)
     });
-    Ok(ok(&body))
+    let chunks = std::iter::once(Bytes::from(head))
+        .chain(entries)
+        .chain(std::iter::once(Bytes::from_static(b"]}")));
+    let stream = futures_util::stream::iter(chunks.map(Ok::<_, std::convert::Infallible>));
+    Ok(respond::json(StatusCode::OK, Body::from_stream(stream)))
 }
 
 async fn clear_requests(State(state): State<Arc<AppState>>) -> Response {

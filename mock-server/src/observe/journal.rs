@@ -102,7 +102,8 @@ struct Record {
 /// value that is not UTF-8) only when listed.
 #[derive(Debug, Clone, Default)]
 struct Head {
-    text: Vec<u8>,
+    /// Shared: a listing takes its records without copying them.
+    text: Bytes,
     path_end: usize,
     trace_id: Option<Range<usize>>,
 }
@@ -131,7 +132,7 @@ impl Head {
         }
         Head {
             path_end: path.len(),
-            text,
+            text: Bytes::from(text),
             trace_id,
         }
     }
@@ -206,6 +207,17 @@ impl Record {
             .is_none_or(|trace| self.trace_id().as_deref() == Some(trace.as_str()))
             && (filter.client_id.is_none() || self.client_id == filter.client_id)
             && filter.status.is_none_or(|status| self.status == status)
+    }
+}
+
+/// One record of a listing, made into an [`Entry`] when it is written.
+#[derive(Debug)]
+pub struct Page(Record);
+
+impl Page {
+    /// The entry as listed.
+    pub fn to_entry(&self) -> Entry {
+        self.0.to_entry()
     }
 }
 
@@ -301,8 +313,16 @@ impl Journal {
         drop(evicted);
     }
 
-    /// The entries that pass `filter`, newest first.
+    /// The entries that pass `filter`, newest first, as a page (see [`Journal::page`]).
+    #[cfg(test)]
     pub fn list(&self, filter: &Filter) -> Vec<Entry> {
+        self.page(filter).map(|record| record.to_entry()).collect()
+    }
+
+    /// A page of the records that pass `filter`, newest first, each turned into an [`Entry`]
+    /// only when the iterator reaches it: a listing written as it is read holds one entry's
+    /// text at a time. Taking the page copies no head or body (they are shared).
+    pub fn page(&self, filter: &Filter) -> impl ExactSizeIterator<Item = Page> + use<> {
         let page = filter.limit.unwrap_or(DEFAULT_PAGE).min(MAX_PAGE);
         let matching: Vec<Record> = self
             .held()
@@ -313,7 +333,7 @@ impl Journal {
             .take(page)
             .cloned()
             .collect();
-        matching.iter().map(Record::to_entry).collect()
+        matching.into_iter().map(Page)
     }
 
     /// Whether it holds no entry.
@@ -397,7 +417,7 @@ mod tests {
             time: SystemTime::now(),
             method: Method::POST,
             head: Head {
-                text: format!("/\nx-trace-id: {trace}\n").into_bytes(),
+                text: Bytes::from(format!("/\nx-trace-id: {trace}\n")),
                 path_end: 1,
                 trace_id: Some(14..14 + trace.len()),
             },
