@@ -34,6 +34,10 @@ pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// How long a refused connection may take to receive its 503.
 const REFUSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a refused connection lingers after its 503 for what the client still sends.
+const REFUSE_LINGER: Duration = Duration::from_secs(2);
+/// How much a lingering refused connection reads at most (a request head and a body).
+const REFUSE_DRAIN_BYTES: usize = 128 * 1024;
 
 /// A TCP stream that fails its reads and writes once its [`Connection`] has been ended by a
 /// fault, and is reset rather than closed when the fault is a reset.
@@ -110,19 +114,37 @@ pub(crate) struct ServeOptions {
 }
 
 /// The answer to a connection beyond the cap: 503 in the mock's error body, then close. Written
-/// straight to the stream, without reading the request, so it costs the server next to nothing.
-async fn refuse<S: AsyncWrite + Unpin>(mut stream: S) {
-    use tokio::io::AsyncWriteExt;
+/// straight to the stream, without parsing the request, so it costs the server next to nothing.
+/// After the answer the connection lingers, reading and dropping what the client still sends
+/// (its request, often written after the answer arrived), until the client closes or
+/// [`REFUSE_LINGER`] passes: closing with unread bytes would make the kernel reset the
+/// connection, and many clients would then see a broken pipe instead of the 503.
+async fn refuse<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let body = error_text(&ApiError::TooManyConnections, &RequestIds::default());
     let head = format!(
         "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\n\
          retry-after: 1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n",
         body.len()
     );
-    let _ = tokio::time::timeout(REFUSE_TIMEOUT, async {
+    let answered = tokio::time::timeout(REFUSE_TIMEOUT, async {
         stream.write_all(head.as_bytes()).await?;
         stream.write_all(body.as_bytes()).await?;
         stream.shutdown().await
+    })
+    .await;
+    if !matches!(answered, Ok(Ok(()))) {
+        return;
+    }
+    let _ = tokio::time::timeout(REFUSE_LINGER, async {
+        let mut sink = [0_u8; 4096];
+        let mut left = REFUSE_DRAIN_BYTES;
+        while left > 0 {
+            match stream.read(&mut sink).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => left = left.saturating_sub(read),
+            }
+        }
     })
     .await;
 }

@@ -436,6 +436,36 @@ async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
         serde_json::from_str(refused.split("\r\n\r\n").nth(1).expect("a body")).expect("JSON");
     assert_eq!(body["code"], 503);
     assert_eq!(body["message"], "Service Unavailable");
+    // A client that writes its request in two parts, the second after a pause (as many HTTP and
+    // TLS clients do), still gets the 503 rather than a broken pipe.
+    let two_writes = tokio::task::spawn_blocking(move || {
+        let mut late = TcpStream::connect(address).expect("a connection beyond the cap");
+        late.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        late.write_all(b"POST /api/v1/customerAccountLookup HTTP/1.1\r\nhost: x\r\n")
+            .expect("the first part");
+        // The client's own pause between its two writes: the behaviour under test.
+        std::thread::sleep(Duration::from_millis(200));
+        let second = late.write_all(b"content-length: 2\r\n\r\n{}");
+        let mut answer = String::new();
+        let read = late.read_to_string(&mut answer);
+        (
+            second.map_err(|e| e.kind()),
+            read.map_err(|e| e.kind()),
+            answer,
+        )
+    })
+    .await
+    .expect("joins");
+    assert_eq!(two_writes.0, Ok(()), "the second write went through");
+    assert!(two_writes.1.is_ok(), "{:?}", two_writes.1);
+    assert!(
+        two_writes
+            .2
+            .starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{}",
+        two_writes.2
+    );
     drop(first);
     let mut served = false;
     for _ in 0..50 {
