@@ -180,7 +180,7 @@ if [ "$SOAK" = 1 ]; then
     sockets=$(awk -F': ' '/^socket errors:/ {print $2}' <<<"$out")
     echo "run $run: $total requests, $bad non-200, $sockets socket errors, RSS $(rss "$FIXTURES_PID") KiB"
   done
-  echo "RSS before: $before KiB, after: $(rss "$FIXTURES_PID") KiB (target < 30 MB, flat across runs)"
+  echo "RSS before: $before KiB, after: $(rss "$FIXTURES_PID") KiB, peak (VmHWM): $(awk '/VmHWM/ {print $2}' "/proc/$FIXTURES_PID/status") KiB (target < 30 MB, flat across runs)"
   journal=$(curl -s "$FIXTURES_URL/__admin/requests?limit=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["capacity"])')
   echo "journal capacity: $journal entries (bounded)"
 fi
