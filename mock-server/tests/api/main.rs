@@ -5,6 +5,7 @@ mod auth;
 mod common;
 mod faults;
 mod generated;
+mod golden;
 mod in_process;
 mod limits;
 mod properties;
