@@ -89,28 +89,17 @@ pub(crate) fn request_line(
         .unwrap_or("-");
     let scenario = answered.and_then(|a| a.scenario.as_deref()).unwrap_or("-");
     let trace_id = trace_id.as_deref().unwrap_or("-");
-    if let Some(cut) = cut {
-        let connection = match cut {
-            Ending::Reset => "reset",
-            Ending::Close => "closed",
-        };
-        tracing::info!(
-            method = %method,
-            path,
-            connection,
-            latency_ms,
-            trace_id,
-            client_id,
-            source,
-            scenario,
-            "request"
-        );
-        return;
-    }
+    // A field that is `None` is left out of the line: a cut connection has no status.
+    let connection = cut.map(|cut| match cut {
+        Ending::Reset => "reset",
+        Ending::Close => "closed",
+    });
+    let status = cut.is_none().then_some(status.as_u16());
     tracing::info!(
         method = %method,
         path,
-        status = status.as_u16(),
+        status,
+        connection,
         latency_ms,
         trace_id,
         client_id,
