@@ -23,7 +23,7 @@ fn validate_five_accounts(c: &mut Criterion) {
     c.bench_function("validate/lookup-response with 5 accounts", |b| {
         b.iter(|| {
             contract.schemas().validate(
-                SchemaName::LookupResponse,
+                SchemaName::LOOKUP_RESPONSE,
                 Strictness::AsWritten,
                 black_box(&value),
             )

@@ -80,7 +80,7 @@ impl Contract {
     /// [`ContractError::Schemas`] when an embedded schema is broken.
     pub fn load() -> Result<Self, ContractError> {
         let schemas = Schemas::compile()?;
-        let known_values = KnownValues::from_schema(&SchemaName::Account.to_value()?);
+        let known_values = KnownValues::from_schema(&SchemaName::ACCOUNT.to_value()?);
         Ok(Contract {
             schemas,
             known_values,
@@ -122,7 +122,7 @@ impl Contract {
         if success {
             let mut findings: Vec<Finding> = self
                 .schemas
-                .validate(SchemaName::LookupResponse, Strictness::AsWritten, &value)
+                .validate(SchemaName::LOOKUP_RESPONSE, Strictness::AsWritten, &value)
                 .into_iter()
                 .map(|violation| Finding::from_violation(violation, Severity::Violation, false))
                 .collect();
@@ -134,7 +134,7 @@ impl Contract {
             findings
         } else {
             self.schemas
-                .validate(SchemaName::Error, Strictness::AsWritten, &value)
+                .validate(SchemaName::ERROR, Strictness::AsWritten, &value)
                 .into_iter()
                 .map(|violation| Finding::from_violation(violation, assumed_severity, true))
                 .collect()

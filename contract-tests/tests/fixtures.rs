@@ -50,7 +50,7 @@ fn every_account_file_validates_strictly_against_the_account_schema() {
     let schemas = Schemas::compile().expect("schemas compile");
     for (file, value) in json_files("accounts") {
         for (index, account) in value.as_array().expect("an array").iter().enumerate() {
-            let violations = schemas.validate(SchemaName::Account, Strictness::Strict, account);
+            let violations = schemas.validate(SchemaName::ACCOUNT, Strictness::Strict, account);
             assert!(violations.is_empty(), "{file}#/{index}: {violations:?}");
         }
     }
@@ -64,9 +64,9 @@ fn every_canned_example_validates_against_the_schema_of_its_status() {
     for (file, example) in canned {
         let status = example["response"]["status"].as_u64().expect("a status");
         let schema = if (200..300).contains(&status) {
-            SchemaName::LookupResponse
+            SchemaName::LOOKUP_RESPONSE
         } else {
-            SchemaName::Error
+            SchemaName::ERROR
         };
         let violations = schemas.validate(schema, Strictness::Strict, &example["response"]["body"]);
         assert!(violations.is_empty(), "{file}: {violations:?}");

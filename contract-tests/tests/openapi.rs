@@ -26,10 +26,7 @@ fn schema_of(document: &Value, reference: &Value) -> SchemaName {
         .as_str()
         .expect("the component refers to a schema file")
         .trim_start_matches("./");
-    SchemaName::ALL
-        .into_iter()
-        .find(|name| name.file_name() == file)
-        .unwrap_or_else(|| panic!("{file} is not a schema of schemas/"))
+    SchemaName::from_file_name(file).unwrap_or_else(|| panic!("{file} is not a schema of schemas/"))
 }
 
 /// Every named example (`examples: {name: {value}}`) and single `example` of a media type.
@@ -110,7 +107,7 @@ fn every_component_refers_to_an_existing_schema_file() {
                 .trim_start_matches("./")
         })
         .collect();
-    let expected: BTreeSet<&str> = SchemaName::ALL.iter().map(|n| n.file_name()).collect();
+    let expected: BTreeSet<&str> = SchemaName::all().map(SchemaName::file_name).collect();
     assert_eq!(files, expected);
 }
 
@@ -124,7 +121,7 @@ fn every_example_validates_against_its_schema() {
     let request = &operation["requestBody"]["content"]["application/json"];
     assert_eq!(
         schema_of(&document, &request["schema"]),
-        SchemaName::LookupRequest
+        SchemaName::LOOKUP_REQUEST
     );
     for (name, example) in examples(request) {
         // Examples without spId are the portal's older samples, answered by canned examples.
@@ -149,7 +146,7 @@ fn every_example_validates_against_its_schema() {
                 violations.is_empty(),
                 "{status} example {name}: {violations:?}"
             );
-            if schema == SchemaName::Error {
+            if schema == SchemaName::ERROR {
                 assert_eq!(
                     example["code"].to_string(),
                     *status,

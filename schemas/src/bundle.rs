@@ -43,9 +43,7 @@ pub fn openapi_json() -> Result<Value, SchemaError> {
 fn file_ref(schema: &Value) -> Option<SchemaName> {
     let target = schema.get("$ref")?.as_str()?;
     let file = target.trim_start_matches("./");
-    SchemaName::ALL
-        .into_iter()
-        .find(|name| name.file_name() == file)
+    SchemaName::from_file_name(file)
 }
 
 fn rewrite_file_refs(value: &mut Value, component_of_file: &HashMap<&'static str, String>) {

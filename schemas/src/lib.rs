@@ -26,57 +26,38 @@ pub use violation::Violation;
 /// schema files). [`openapi_json`] gives a self-contained version.
 pub const OPENAPI_YAML: &str = include_str!("../openapi.yaml");
 
-/// One of the wire-format schemas.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SchemaName {
-    /// The body of `POST /api/v1/customerAccountLookup`.
-    LookupRequest,
-    /// One end-customer account.
-    Account,
-    /// A successful lookup's body: an array of at most five accounts.
-    LookupResponse,
-    /// The body of every error answer (its shape is assumed).
-    Error,
-}
+/// One of the wire-format schemas: a `*.schema.json` file of `schemas/`. Every file has a
+/// constant named after it (`lookup-request.schema.json` is [`SchemaName::LOOKUP_REQUEST`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SchemaName(usize);
+
+include!(concat!(env!("OUT_DIR"), "/files.rs"));
 
 impl SchemaName {
-    /// Every schema, in a stable order.
-    pub const ALL: [SchemaName; 4] = [
-        SchemaName::LookupRequest,
-        SchemaName::Account,
-        SchemaName::LookupResponse,
-        SchemaName::Error,
-    ];
+    /// Every schema, in file-name order.
+    pub fn all() -> impl ExactSizeIterator<Item = SchemaName> + Clone {
+        (0..FILES.len()).map(SchemaName)
+    }
 
-    /// The short name used on command lines: `lookup-request`, `account`, `lookup-response`,
-    /// `error`.
+    /// The short name used on command lines: the file name without `.schema.json`
+    /// (`lookup-request`, `account`, `error`, ...).
     pub fn as_str(self) -> &'static str {
-        match self {
-            SchemaName::LookupRequest => "lookup-request",
-            SchemaName::Account => "account",
-            SchemaName::LookupResponse => "lookup-response",
-            SchemaName::Error => "error",
-        }
+        FILES[self.0].0
     }
 
     /// The schema's file name in `schemas/`, which is also how other schemas `$ref` it.
     pub fn file_name(self) -> &'static str {
-        match self {
-            SchemaName::LookupRequest => "lookup-request.schema.json",
-            SchemaName::Account => "account.schema.json",
-            SchemaName::LookupResponse => "lookup-response.schema.json",
-            SchemaName::Error => "error.schema.json",
-        }
+        FILES[self.0].1
     }
 
     /// The schema file's text.
     pub fn source(self) -> &'static str {
-        match self {
-            SchemaName::LookupRequest => include_str!("../lookup-request.schema.json"),
-            SchemaName::Account => include_str!("../account.schema.json"),
-            SchemaName::LookupResponse => include_str!("../lookup-response.schema.json"),
-            SchemaName::Error => include_str!("../error.schema.json"),
-        }
+        FILES[self.0].2
+    }
+
+    /// The schema named by its file name (`account.schema.json`), if there is one.
+    pub fn from_file_name(file: &str) -> Option<SchemaName> {
+        SchemaName::all().find(|name| name.file_name() == file)
     }
 
     /// The schema as a JSON value.
@@ -98,7 +79,7 @@ impl SchemaName {
 ///
 /// [`SchemaError::Parse`] if the embedded account schema is not JSON.
 pub fn nullable_account_fields() -> Result<Vec<String>, SchemaError> {
-    let schema = SchemaName::Account.to_value()?;
+    let schema = SchemaName::ACCOUNT.to_value()?;
     let nullable = |property: &Value| {
         property["type"]
             .as_array()
@@ -126,11 +107,10 @@ impl std::str::FromStr for SchemaName {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SchemaName::ALL
-            .into_iter()
+        SchemaName::all()
             .find(|name| name.as_str() == s)
             .ok_or_else(|| {
-                let known: Vec<_> = SchemaName::ALL.iter().map(|n| n.as_str()).collect();
+                let known: Vec<_> = SchemaName::all().map(SchemaName::as_str).collect();
                 format!("unknown schema '{s}'; expected one of {}", known.join(", "))
             })
     }
@@ -174,10 +154,9 @@ pub enum Strictness {
 
 /// Every schema, compiled once. Cheap to share behind an `Arc`; validation takes `&self`.
 pub struct Schemas {
-    request: Validator,
     request_without_sp_id: Validator,
-    as_written: [Validator; 4],
-    strict: [Validator; 4],
+    as_written: Vec<Validator>,
+    strict: Vec<Validator>,
 }
 
 impl fmt::Debug for Schemas {
@@ -197,24 +176,23 @@ impl Schemas {
     ///
     /// A [`SchemaError`] when an embedded schema is broken.
     pub fn compile() -> Result<Self, SchemaError> {
-        let sources: Vec<Value> = SchemaName::ALL
-            .iter()
-            .map(|name| name.to_value())
+        let sources: Vec<Value> = SchemaName::all()
+            .map(SchemaName::to_value)
             .collect::<Result<_, _>>()?;
         let strict_sources: Vec<Value> = sources.iter().cloned().map(make_strict).collect();
 
-        let as_written = compile_all(&sources)?;
-        let strict = compile_all(&strict_sources)?;
+        let registry = registry_of(&sources)?;
+        let as_written = compile_all(&sources, &registry)?;
+        let strict = compile_all(&strict_sources, &registry_of(&strict_sources)?)?;
 
-        let mut without_sp_id = sources[0].clone();
+        let lookup = SchemaName::LOOKUP_REQUEST;
+        let mut without_sp_id = sources[lookup.0].clone();
         if let Some(Value::Array(required)) = without_sp_id.get_mut("required") {
             required.retain(|key| key != "spId");
         }
-        let request_without_sp_id = compile_one(SchemaName::LookupRequest, &without_sp_id, None)?;
-        let request = compile_one(SchemaName::LookupRequest, &sources[0], None)?;
+        let request_without_sp_id = compile_one(lookup, &without_sp_id, &registry)?;
 
         Ok(Schemas {
-            request,
             request_without_sp_id,
             as_written,
             strict,
@@ -228,13 +206,9 @@ impl Schemas {
         strictness: Strictness,
         instance: &Value,
     ) -> Vec<Violation> {
-        let index = SchemaName::ALL
-            .iter()
-            .position(|n| *n == name)
-            .unwrap_or_default();
         let validator = match strictness {
-            Strictness::AsWritten => &self.as_written[index],
-            Strictness::Strict => &self.strict[index],
+            Strictness::AsWritten => &self.as_written[name.0],
+            Strictness::Strict => &self.strict[name.0],
         };
         collect(validator, instance)
     }
@@ -243,7 +217,7 @@ impl Schemas {
     /// violation (the current portal requires it, older examples omit it).
     pub fn validate_request(&self, instance: &Value, require_sp_id: bool) -> Vec<Violation> {
         let validator = if require_sp_id {
-            &self.request
+            &self.as_written[SchemaName::LOOKUP_REQUEST.0]
         } else {
             &self.request_without_sp_id
         };
@@ -262,13 +236,11 @@ fn collect(validator: &Validator, instance: &Value) -> Vec<Violation> {
         .collect()
 }
 
-/// Compiles the four schemas, in [`SchemaName::ALL`] order, each with the others registered so
-/// relative `$ref`s between files resolve.
-fn compile_all(sources: &[Value]) -> Result<[Validator; 4], SchemaError> {
-    let registry = Registry::new()
+/// Every schema registered under its file name, so relative `$ref`s between files resolve.
+fn registry_of(sources: &[Value]) -> Result<Registry<'_>, SchemaError> {
+    Registry::new()
         .extend(
-            SchemaName::ALL
-                .iter()
+            SchemaName::all()
                 .zip(sources)
                 .map(|(name, value)| (format!("{BASE_URI}{}", name.file_name()), value)),
         )
@@ -276,38 +248,34 @@ fn compile_all(sources: &[Value]) -> Result<[Validator; 4], SchemaError> {
         .map_err(|error| SchemaError::Compile {
             file: "(registry)",
             message: error.to_string(),
-        })?;
-    let mut compiled = Vec::with_capacity(4);
-    for (name, value) in SchemaName::ALL.iter().zip(sources) {
-        compiled.push(compile_one(*name, value, Some(&registry))?);
-    }
-    compiled.try_into().map_err(|_| unreachable_compile_error())
+        })
 }
 
-fn unreachable_compile_error() -> SchemaError {
-    SchemaError::Compile {
-        file: "(registry)",
-        message: "expected exactly four schemas".to_owned(),
-    }
+
+/// Compiles every schema, in [`SchemaName::all`] order.
+fn compile_all(sources: &[Value], registry: &Registry<'_>) -> Result<Vec<Validator>, SchemaError> {
+    SchemaName::all()
+        .zip(sources)
+        .map(|(name, value)| compile_one(name, value, registry))
+        .collect()
 }
 
 fn compile_one(
     name: SchemaName,
     value: &Value,
-    registry: Option<&Registry<'_>>,
+    registry: &Registry<'_>,
 ) -> Result<Validator, SchemaError> {
     // The schemas' patterns are plain (no look-around), so the faster linear-time engine does.
-    let mut options = jsonschema::options()
+    jsonschema::options()
         .offline()
         .with_base_uri(BASE_URI)
-        .with_pattern_options(jsonschema::PatternOptions::regex());
-    if let Some(registry) = registry {
-        options = options.with_registry(registry);
-    }
-    options.build(value).map_err(|error| SchemaError::Compile {
-        file: name.file_name(),
-        message: error.to_string(),
-    })
+        .with_pattern_options(jsonschema::PatternOptions::regex())
+        .with_registry(registry)
+        .build(value)
+        .map_err(|error| SchemaError::Compile {
+            file: name.file_name(),
+            message: error.to_string(),
+        })
 }
 
 /// Adds `"additionalProperties": false` to every object schema that lists `properties` and says
@@ -375,7 +343,7 @@ mod tests {
         let mut bad = foundry();
         bad["accountId"] = json!(12);
         let violations = schemas.validate(
-            SchemaName::LookupResponse,
+            SchemaName::LOOKUP_RESPONSE,
             Strictness::AsWritten,
             &json!([foundry(), bad]),
         );
@@ -389,7 +357,7 @@ mod tests {
         let schemas = Schemas::compile()?;
         let five = Value::Array(vec![foundry(); 5]);
         let six = Value::Array(vec![foundry(); 6]);
-        let check = |v: &Value| schemas.validate(SchemaName::LookupResponse, Strictness::Strict, v);
+        let check = |v: &Value| schemas.validate(SchemaName::LOOKUP_RESPONSE, Strictness::Strict, v);
         assert!(check(&five).is_empty());
         assert_eq!(check(&six).len(), 1);
         Ok(())
@@ -403,10 +371,10 @@ mod tests {
         extra["accountAddress"]["county"] = json!("COLLIN");
         assert!(
             schemas
-                .validate(SchemaName::Account, Strictness::AsWritten, &extra)
+                .validate(SchemaName::ACCOUNT, Strictness::AsWritten, &extra)
                 .is_empty()
         );
-        let strict = schemas.validate(SchemaName::Account, Strictness::Strict, &extra);
+        let strict = schemas.validate(SchemaName::ACCOUNT, Strictness::Strict, &extra);
         assert_eq!(strict.len(), 1);
         assert_eq!(strict[0].pointer, "/accountAddress");
         Ok(())
@@ -424,7 +392,7 @@ mod tests {
 
     #[test]
     fn schema_names_round_trip_through_their_command_line_form() {
-        for name in SchemaName::ALL {
+        for name in SchemaName::all() {
             assert_eq!(name.as_str().parse::<SchemaName>(), Ok(name));
         }
         assert!("accounts".parse::<SchemaName>().is_err());

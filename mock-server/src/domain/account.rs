@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn the_type_and_the_schema_agree_on_keys_and_their_order() {
-        let schema = SchemaName::Account.to_value().expect("the schema parses");
+        let schema = SchemaName::ACCOUNT.to_value().expect("the schema parses");
         let account = Account {
             account_address: AccountAddress {
                 city: "PLANO".into(),

@@ -5,6 +5,7 @@
 
 pub(crate) mod account;
 pub(crate) mod book;
+pub(crate) mod flow;
 pub(crate) mod generate;
 pub(crate) mod request;
 pub(crate) mod search;

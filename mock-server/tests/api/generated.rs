@@ -133,7 +133,7 @@ proptest! {
     fn generated_answers_validate_and_satisfy_the_matching_rules(request in valid_request(), seed in any::<u64>()) {
         let schemas = schemas();
         let body = generate(seed, &request);
-        let violations = schemas.validate(SchemaName::LookupResponse, Strictness::Strict, &body);
+        let violations = schemas.validate(SchemaName::LOOKUP_RESPONSE, Strictness::Strict, &body);
         prop_assert!(violations.is_empty(), "{:?}", violations);
         let accounts = body.as_array().expect("an array");
         prop_assert!(accounts.len() <= 5);

@@ -115,7 +115,7 @@ async fn unicode_names_arrive_as_valid_utf8_json() {
 async fn drift_scenarios_break_the_contract_as_described() {
     let schemas = Schemas::compile().expect("schemas");
     let check =
-        |body: &Value, strictness| schemas.validate(SchemaName::LookupResponse, strictness, body);
+        |body: &Value, strictness| schemas.validate(SchemaName::LOOKUP_RESPONSE, strictness, body);
 
     let extra = with_scenario("extra-fields").await.json();
     assert_eq!(extra[0]["loyaltyTier"], "GOLD");

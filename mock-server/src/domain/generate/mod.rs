@@ -146,7 +146,7 @@ fn draw_count(rng: &mut ChaCha8Rng) -> usize {
 
 /// FNV-1a over the seed and the bytes: a hash that is the same on every machine and release,
 /// unlike the standard library's.
-fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
     fnv1a_64(seed.to_le_bytes().iter().chain(bytes))
 }
 
