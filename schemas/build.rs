@@ -22,8 +22,12 @@ fn main() {
     for file in &files {
         let name = file.trim_end_matches(".schema.json");
         let path = Path::new(&dir).join(file);
-        writeln!(out, "    ({name:?}, {file:?}, include_str!({:?})),", path.display())
-            .expect("writing to a String");
+        writeln!(
+            out,
+            "    ({name:?}, {file:?}, include_str!({:?})),",
+            path.display()
+        )
+        .expect("writing to a String");
     }
     out.push_str("];\n\nimpl SchemaName {\n");
     for (index, file) in files.iter().enumerate() {

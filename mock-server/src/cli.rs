@@ -10,8 +10,8 @@ use std::path::PathBuf;
 use clap::Parser;
 
 use crate::config::{
-    AdminToken, Client, Config, ConfigError, ConfigFile, DataMode, FixtureSource, LogFormat,
-    NotFoundStyle, TlsSource,
+    AdminToken, Client, Config, ConfigError, ConfigFile, DataMode, FixtureSource, FlowMode,
+    LogFormat, NotFoundStyle, TlsSource,
 };
 
 /// A local mock of the AT&T Alliance End-Customer Lookup API
@@ -28,7 +28,8 @@ pub struct Cli {
     /// data, seed, base-paths, scenario, failure-rate, failure-scenarios, journal-size,
     /// journal-bytes, admin-token, admin-open, watch, max-connections, max-body-bytes,
     /// max-header-bytes, read-timeout, tls-cert, tls-key, tls-self-signed, tls-write-cert,
-    /// log-format, log-level, clients; each [[clients]] table has client-id, client-secret,
+    /// log-format, log-level, flow, esign-after, order-statuses, order-status-every,
+    /// flow-capacity, clients; each [[clients]] table has client-id, client-secret,
     /// description, scenario, rate-limit (the last three optional; rate-limit = { per-second,
     /// burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
@@ -71,6 +72,38 @@ pub struct Cli {
     /// examples answer first in every mode. [default: hybrid]
     #[arg(long, env = "MOCK_DATA", value_name = "MODE")]
     pub data: Option<DataMode>,
+
+    /// How the Ordering flow holds to the order of its steps: strict = each step needs the one
+    /// before it (a credit check before a contract, a signed contract before an order, an order
+    /// before enrichment and status); lenient = any well-formed id is accepted, to test one step
+    /// alone. [default: strict]
+    #[arg(long, env = "MOCK_FLOW", value_name = "MODE")]
+    pub flow: Option<FlowMode>,
+
+    /// Seconds an eSign envelope takes to be signed on its own after a contract is initiated; 0
+    /// signs at once. POST /__admin/flow/contracts/QUOTE_ID/esign completes one now. [default: 5]
+    #[arg(long, env = "MOCK_ESIGN_AFTER", value_name = "SECS")]
+    pub esign_after: Option<u64>,
+
+    /// The statuses an order goes through, in order; it stays in the last. Only IN_PROGRESS is
+    /// published; the others are assumed. [default: IN_PROGRESS,COMPLETED]
+    #[arg(
+        long,
+        env = "MOCK_ORDER_STATUSES",
+        value_name = "STATUSES",
+        value_delimiter = ','
+    )]
+    pub order_statuses: Vec<String>,
+
+    /// Seconds an order stays in each status but the last; 0 keeps it in the first until the
+    /// admin API moves it. [default: 30]
+    #[arg(long, env = "MOCK_ORDER_STATUS_EVERY", value_name = "SECS")]
+    pub order_status_every: Option<u64>,
+
+    /// The most quotes, credit checks, contracts and orders each client keeps in the flow; the
+    /// oldest go first. [default: 1000]
+    #[arg(long, env = "MOCK_FLOW_CAPACITY", value_name = "N")]
+    pub flow_capacity: Option<usize>,
 
     /// Seed of the generated world: the same seed and request always give the same accounts;
     /// another seed gives other accounts. [default: 1]
@@ -271,7 +304,27 @@ impl Cli {
             self.tls_write_cert.or(file.tls_write_cert),
         )?;
 
+        let order_statuses = if self.order_statuses.is_empty() {
+            file.order_statuses
+                .unwrap_or_else(|| defaults.order_statuses.clone())
+        } else {
+            self.order_statuses
+        };
         Config {
+            flow: self.flow.or(file.flow).unwrap_or(defaults.flow),
+            esign_after_secs: self
+                .esign_after
+                .or(file.esign_after)
+                .unwrap_or(defaults.esign_after_secs),
+            order_statuses,
+            order_status_secs: self
+                .order_status_every
+                .or(file.order_status_every)
+                .unwrap_or(defaults.order_status_secs),
+            flow_capacity: self
+                .flow_capacity
+                .or(file.flow_capacity)
+                .unwrap_or(defaults.flow_capacity),
             watch,
             max_connections,
             max_header_bytes,

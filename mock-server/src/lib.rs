@@ -45,7 +45,7 @@ mod server;
 mod state;
 
 pub use api::router;
-pub use config::{Client, Config, DataMode, NotFoundStyle};
+pub use config::{Client, Config, DataMode, FlowMode, NotFoundStyle};
 pub use observe::log::{LogFilterError, LogGuard, init_logging};
 pub use server::{MockServer, MockServerBuilder, StartError, TlsError, run};
 pub use state::{AppState, StateError};

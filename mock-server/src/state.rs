@@ -12,7 +12,11 @@ use arc_swap::{ArcSwap, ArcSwapOption};
 use axum::body::Bytes;
 use serde_json::Value;
 
-use crate::config::{AdminToken, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle};
+use crate::config::{
+    AdminToken, Config, ConfigError, DataMode, FixtureSource, FlowMode, NotFoundStyle,
+};
+use crate::domain::flow::Flow;
+use crate::domain::flow::ledger::Rules;
 use crate::domain::generate::Generator;
 use crate::domain::generate::cache::AnswerCache;
 use crate::fixtures::{FixtureError, FixtureFiles, Fixtures};
@@ -71,6 +75,8 @@ pub struct AppState {
     pub(crate) observer: Arc<Observer>,
     /// Who may use the admin API.
     pub(crate) admin_access: AdminAccess,
+    /// The Ordering flow's state and rules.
+    pub(crate) flow: Flow,
     /// The scenario names the configuration refers to, checked again on every reload.
     referenced_scenarios: Vec<(String, String)>,
     /// The reload running now, if any, for callers to share.
@@ -169,6 +175,16 @@ impl AppState {
                 None if config.admin_open || config.listen.ip().is_loopback() => AdminAccess::Open,
                 None => AdminAccess::HealthOnly,
             },
+            flow: Flow::new(
+                Rules {
+                    strict: config.flow == FlowMode::Strict,
+                    esign_after: std::time::Duration::from_secs(config.esign_after_secs),
+                    order_statuses: config.order_statuses.clone(),
+                    status_every: std::time::Duration::from_secs(config.order_status_secs),
+                    capacity: config.flow_capacity,
+                },
+                config.seed,
+            ),
             referenced_scenarios,
             reloading: Mutex::new(None),
             reloads: AtomicU64::new(0),

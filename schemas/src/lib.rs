@@ -251,7 +251,6 @@ fn registry_of(sources: &[Value]) -> Result<Registry<'_>, SchemaError> {
         })
 }
 
-
 /// Compiles every schema, in [`SchemaName::all`] order.
 fn compile_all(sources: &[Value], registry: &Registry<'_>) -> Result<Vec<Validator>, SchemaError> {
     SchemaName::all()
@@ -357,7 +356,8 @@ mod tests {
         let schemas = Schemas::compile()?;
         let five = Value::Array(vec![foundry(); 5]);
         let six = Value::Array(vec![foundry(); 6]);
-        let check = |v: &Value| schemas.validate(SchemaName::LOOKUP_RESPONSE, Strictness::Strict, v);
+        let check =
+            |v: &Value| schemas.validate(SchemaName::LOOKUP_RESPONSE, Strictness::Strict, v);
         assert!(check(&five).is_empty());
         assert_eq!(check(&six).len(), 1);
         Ok(())

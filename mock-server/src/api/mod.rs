@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
-use axum::routing::post;
+use axum::routing::{MethodRouter, get, post, put};
 
+use crate::domain::operation::Operation;
 use crate::http::error::ApiError;
 use crate::http::methods::only;
 use crate::observe::layer;
@@ -17,7 +18,13 @@ use crate::state::AppState;
 
 pub(crate) mod admin;
 pub(crate) mod call;
+mod contract;
+mod credit_check;
+mod enrichment;
 pub(crate) mod lookup;
+mod order;
+mod order_status;
+mod quote;
 
 /// The complete application: drive it with `tower::ServiceExt::oneshot` in tests, or serve it.
 /// It needs a Tokio runtime with timers enabled (`enable_all` or `enable_time`): a body that
@@ -39,10 +46,12 @@ pub(crate) mod lookup;
 pub fn router(state: Arc<AppState>) -> Router {
     let mut api = Router::new();
     for base in &state.base_paths {
-        api = api.route(
-            &format!("{base}{}", lookup::PATH),
-            only(post(lookup::lookup), "POST"),
-        );
+        for operation in Operation::ALL {
+            api = api.route(
+                &format!("{base}{}", operation.path()),
+                only(route(operation), operation.method()),
+            );
+        }
     }
     api.nest("/__admin", admin::router(Arc::clone(&state)))
         .fallback(|| async { ApiError::UnknownPath })
@@ -51,4 +60,22 @@ pub fn router(state: Arc<AppState>) -> Router {
             layer::observe,
         ))
         .with_state(state)
+}
+
+/// The handler of each operation.
+fn route(operation: Operation) -> MethodRouter<Arc<AppState>> {
+    match operation {
+        Operation::CustomerAccountLookup => post(lookup::lookup),
+        Operation::CreateOpportunityQuote => post(quote::create),
+        Operation::AddSite => post(quote::add_site),
+        Operation::AddConfigAiab => post(quote::add_config),
+        Operation::CreditCheckAiab => post(credit_check::check),
+        Operation::InitiateContractAiab => post(contract::initiate),
+        Operation::GetContract => get(contract::show),
+        Operation::CreateOrder => post(order::create),
+        Operation::EnrichInstallation => put(enrichment::installation),
+        Operation::EnrichShippingAiab => post(enrichment::shipping),
+        Operation::EnrichBilling => post(enrichment::billing),
+        Operation::GetOrderStatus => get(order_status::status),
+    }
 }

@@ -67,6 +67,14 @@ pub enum ConfigError {
     /// `--watch` without a fixture folder.
     #[error("--watch needs a fixture folder (--fixtures DIR); the bundled fixtures never change")]
     WatchWithoutFolder,
+    /// A setting of the flow is out of range.
+    #[error("{setting}: expected {expected}")]
+    Flow {
+        /// The setting.
+        setting: &'static str,
+        /// What was expected.
+        expected: &'static str,
+    },
     /// A rate limit cannot admit a request.
     #[error("the rate limit of client {0:?} must have per-second > 0 and burst ≥ 1")]
     RateLimit(String),

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::error::ConfigError;
-use super::modes::{DataMode, LogFormat, NotFoundStyle, RateLimit};
+use super::modes::{DataMode, FlowMode, LogFormat, NotFoundStyle, RateLimit};
 
 /// The optional TOML configuration file. Every key is optional; the command line and the
 /// environment override it. Relative paths are relative to the file's folder.
@@ -64,6 +64,16 @@ pub struct ConfigFile {
     pub log_format: Option<LogFormat>,
     /// See [`Config::log_level`].
     pub log_level: Option<String>,
+    /// See [`Config::flow`].
+    pub flow: Option<FlowMode>,
+    /// See [`Config::esign_after_secs`].
+    pub esign_after: Option<u64>,
+    /// See [`Config::order_statuses`].
+    pub order_statuses: Option<Vec<String>>,
+    /// See [`Config::order_status_secs`].
+    pub order_status_every: Option<u64>,
+    /// See [`Config::flow_capacity`].
+    pub flow_capacity: Option<usize>,
     /// The accepted credentials, as `[[clients]]` tables.
     #[serde(default)]
     pub clients: Vec<ClientEntry>,

@@ -11,7 +11,7 @@ mod sources;
 
 pub use error::ConfigError;
 pub use file::{ClientEntry, ConfigFile};
-pub use modes::{DataMode, LogFormat, NotFoundStyle, RateLimit};
+pub use modes::{DataMode, FlowMode, LogFormat, NotFoundStyle, RateLimit};
 pub use sources::{FixtureSource, TlsSource};
 
 /// The client id of the demo credentials accepted when no client is configured.
@@ -36,6 +36,16 @@ pub const DEFAULT_SEED: u64 = 1;
 pub const DEFAULT_MAX_HEADER_BYTES: usize = 16 * 1024;
 /// The default time a client has to send a request's headers, and again its body.
 pub const DEFAULT_READ_TIMEOUT_SECS: u64 = 30;
+
+/// The default time an eSign envelope takes to be signed.
+pub const DEFAULT_ESIGN_AFTER_SECS: u64 = 5;
+/// The default time an order stays in each status but the last.
+pub const DEFAULT_ORDER_STATUS_SECS: u64 = 30;
+/// The default most records of each kind (quotes, credit checks, contracts, orders) one client
+/// keeps in the flow.
+pub const DEFAULT_FLOW_CAPACITY: usize = 1000;
+/// The longest a flow delay may be: a week.
+const MAX_FLOW_SECS: u64 = 7 * 24 * 3600;
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,6 +99,17 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Which log lines are written, as a `tracing` filter (`info`, `mock_server=debug`, ...).
     pub log_level: String,
+    /// Whether each step of the flow needs the one before it.
+    pub flow: FlowMode,
+    /// Seconds an eSign envelope takes to complete on its own (0: at once).
+    pub esign_after_secs: u64,
+    /// The statuses an order goes through (assumed; the portal shows `IN_PROGRESS`).
+    pub order_statuses: Vec<String>,
+    /// Seconds an order stays in each status but the last (0: it moves only through the admin
+    /// API).
+    pub order_status_secs: u64,
+    /// The most records of each kind one client keeps in the flow; the oldest go first.
+    pub flow_capacity: usize,
 }
 
 impl Default for Config {
@@ -119,6 +140,11 @@ impl Default for Config {
             tls: None,
             log_format: LogFormat::Human,
             log_level: "info".to_owned(),
+            flow: FlowMode::Strict,
+            esign_after_secs: DEFAULT_ESIGN_AFTER_SECS,
+            order_statuses: vec!["IN_PROGRESS".to_owned(), "COMPLETED".to_owned()],
+            order_status_secs: DEFAULT_ORDER_STATUS_SECS,
+            flow_capacity: DEFAULT_FLOW_CAPACITY,
         }
     }
 }
@@ -165,9 +191,44 @@ impl Config {
         if self.read_timeout_secs == 0 {
             return Err(ConfigError::ZeroReadTimeout);
         }
+        check_flow(&self)?;
         self.base_paths = normalize_base_paths(self.base_paths)?;
         Ok(self)
     }
+}
+
+fn check_flow(config: &Config) -> Result<(), ConfigError> {
+    let fine = |status: &String| {
+        !status.is_empty() && status.len() <= 64 && status.bytes().all(|b| b.is_ascii_graphic())
+    };
+    if config.order_statuses.is_empty()
+        || config.order_statuses.len() > 20
+        || !config.order_statuses.iter().all(fine)
+    {
+        return Err(ConfigError::Flow {
+            setting: "order-statuses",
+            expected: "1 to 20 statuses of 1 to 64 printable characters without spaces",
+        });
+    }
+    if config.esign_after_secs > MAX_FLOW_SECS {
+        return Err(ConfigError::Flow {
+            setting: "esign-after",
+            expected: "at most 604800 seconds (a week)",
+        });
+    }
+    if config.order_status_secs > MAX_FLOW_SECS {
+        return Err(ConfigError::Flow {
+            setting: "order-status-every",
+            expected: "at most 604800 seconds (a week)",
+        });
+    }
+    if !(1..=1_000_000).contains(&config.flow_capacity) {
+        return Err(ConfigError::Flow {
+            setting: "flow-capacity",
+            expected: "from 1 to 1000000",
+        });
+    }
+    Ok(())
 }
 
 /// One accepted pair of credentials, and what QA bound to it. The secret never appears in

@@ -24,6 +24,28 @@ pub enum NotFoundStyle {
     Empty,
 }
 
+/// How strictly the flow holds to the published order of its steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowMode {
+    /// Each step needs the one before it: a credit check before a contract, a signed contract
+    /// before an order, an order before enrichment and status.
+    #[default]
+    Strict,
+    /// Any well-formed id is accepted, for testing one step alone.
+    Lenient,
+}
+
+impl FlowMode {
+    /// The mode's name as the command line spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowMode::Strict => "strict",
+            FlowMode::Lenient => "lenient",
+        }
+    }
+}
+
 /// Where the accounts of an answer come from. Canned examples answer first in every mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]

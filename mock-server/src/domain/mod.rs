@@ -7,6 +7,7 @@ pub(crate) mod account;
 pub(crate) mod book;
 pub(crate) mod flow;
 pub(crate) mod generate;
+pub(crate) mod operation;
 pub(crate) mod request;
 pub(crate) mod search;
 mod text;

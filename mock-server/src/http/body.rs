@@ -30,6 +30,15 @@ pub(crate) fn check_headers(headers: &HeaderMap) -> Result<(), ApiError> {
     if !is_json {
         return Err(ApiError::UnsupportedMediaType);
     }
+    check_trace_id(headers)
+}
+
+/// Checks `x-trace-id` only: for operations without a body, whose `content-type` is moot.
+///
+/// # Errors
+///
+/// [`ApiError::MissingTraceId`] when `x-trace-id` is absent or blank.
+pub(crate) fn check_trace_id(headers: &HeaderMap) -> Result<(), ApiError> {
     let has_trace_id = headers
         .get(TRACE_ID)
         .is_some_and(|value| !value.as_bytes().trim_ascii().is_empty());
@@ -84,6 +93,29 @@ pub(crate) fn head_size(method: &Method, uri: &Uri, headers: &HeaderMap) -> usiz
         .map(|(name, value)| name.as_str().len() + value.len() + 4)
         .sum::<usize>()
         + line
+}
+
+/// The query string as a JSON object of strings (`?a=1&b=x` is `{"a": "1", "b": "x"}`); a
+/// parameter given twice keeps its last value.
+///
+/// # Errors
+///
+/// [`ApiError::InvalidQuery`] when the query is not URL-encoded text.
+pub(crate) fn query_object(query: Option<&str>) -> Result<Value, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default())
+        .map_err(|error| ApiError::InvalidQuery {
+            violations: vec![alliance_schemas::Violation {
+                pointer: String::new(),
+                schema_path: String::new(),
+                message: format!("the query is not URL-encoded text: {error}"),
+            }],
+        })?;
+    Ok(Value::Object(
+        pairs
+            .into_iter()
+            .map(|(name, value)| (name, Value::String(value)))
+            .collect(),
+    ))
 }
 
 /// Parses the body as JSON.

@@ -46,8 +46,21 @@ pub enum ApiError {
         /// Every violation.
         violations: Vec<Violation>,
     },
+    /// The query parameters break the operation's query schema.
+    InvalidQuery {
+        /// Every violation, with pointers such as `/limit`.
+        violations: Vec<Violation>,
+    },
     /// No account matches.
     NoCustomerFound,
+    /// A step of the flow refused by its rules: an unknown id (404), a step out of order (409),
+    /// terms not accepted (422). The statuses are assumed.
+    Flow {
+        /// The status.
+        status: StatusCode,
+        /// What the rule says, for the body's `description`.
+        description: String,
+    },
     /// No route at this path.
     UnknownPath,
     /// The path exists, the method does not.
@@ -109,7 +122,9 @@ impl ApiError {
             ApiError::MissingTraceId
             | ApiError::UnreadableBody
             | ApiError::InvalidJson { .. }
-            | ApiError::InvalidBody { .. } => StatusCode::BAD_REQUEST,
+            | ApiError::InvalidBody { .. }
+            | ApiError::InvalidQuery { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Flow { status, .. } => *status,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::BodyTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             ApiError::HeadersTooLarge { .. } => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
@@ -138,7 +153,9 @@ impl ApiError {
             ApiError::MissingTraceId
             | ApiError::UnreadableBody
             | ApiError::InvalidJson { .. }
-            | ApiError::InvalidBody { .. } => "Bad Request",
+            | ApiError::InvalidBody { .. }
+            | ApiError::InvalidQuery { .. } => "Bad Request",
+            ApiError::Flow { status, .. } => status.canonical_reason().unwrap_or("Refused"),
             ApiError::PayloadTooLarge { .. } => "Payload Too Large",
             ApiError::BodyTimeout { .. } => "Request Timeout",
             ApiError::HeadersTooLarge { .. } => "Request Header Fields Too Large",
@@ -188,6 +205,11 @@ impl ApiError {
                 1 => "The request body is invalid: 1 violation.".to_owned(),
                 n => format!("The request body is invalid: {n} violations."),
             },
+            ApiError::InvalidQuery { violations } => match violations.len() {
+                1 => "The query is invalid: 1 violation.".to_owned(),
+                n => format!("The query is invalid: {n} violations."),
+            },
+            ApiError::Flow { description, .. } => description.clone(),
             ApiError::NoCustomerFound => {
                 "No end customer matches the account name and address.".to_owned()
             }
@@ -237,7 +259,9 @@ impl ApiError {
     /// The violations to list in the body, if any.
     pub fn violations(&self) -> Option<&[Violation]> {
         match self {
-            ApiError::InvalidBody { violations } => Some(violations),
+            ApiError::InvalidBody { violations } | ApiError::InvalidQuery { violations } => {
+                Some(violations)
+            }
             ApiError::Scenario { violations, .. } => violations.as_deref(),
             _ => None,
         }

@@ -50,6 +50,8 @@ pub struct Entry {
     pub body: Option<String>,
     /// The client id that authenticated, if any.
     pub client_id: Option<String>,
+    /// The `operationId` of the operation asked for, if the path names one.
+    pub operation: Option<&'static str>,
     /// The `x-trace-id`, if sent.
     pub trace_id: Option<String>,
     /// The scenario applied, if any.
@@ -74,6 +76,8 @@ pub struct Filter {
     pub client_id: Option<String>,
     /// Only this status.
     pub status: Option<u16>,
+    /// Only this operation (`operationId`).
+    pub operation: Option<String>,
     /// At most this many.
     pub limit: Option<usize>,
 }
@@ -90,6 +94,7 @@ struct Record {
     head: Head,
     body: Option<Bytes>,
     client_id: Option<String>,
+    operation: Option<&'static str>,
     scenario: Option<String>,
     scenario_source: Option<Source>,
     source: Option<Cow<'static, str>>,
@@ -191,6 +196,7 @@ impl Record {
                 .as_ref()
                 .map(|body| text(body).chars().take(MAX_BODY_CHARS).collect()),
             client_id: self.client_id.clone(),
+            operation: self.operation,
             trace_id: self.trace_id().map(Cow::into_owned),
             scenario: self.scenario.clone(),
             scenario_source: self.scenario_source.map(|s| s.as_str().to_owned()),
@@ -207,6 +213,10 @@ impl Record {
             .is_none_or(|trace| self.trace_id().as_deref() == Some(trace.as_str()))
             && (filter.client_id.is_none() || self.client_id == filter.client_id)
             && filter.status.is_none_or(|status| self.status == status)
+            && filter
+                .operation
+                .as_deref()
+                .is_none_or(|operation| self.operation == Some(operation))
     }
 }
 
@@ -381,15 +391,16 @@ impl Journal {
         status: u16,
         latency: Duration,
     ) {
-        let (client_id, scenario, scenario_source, source, body) = match answered {
+        let (client_id, operation, scenario, scenario_source, source, body) = match answered {
             Some(a) => (
                 a.client_id,
+                a.operation,
                 a.scenario,
                 a.scenario_source,
                 (!a.source.is_empty()).then_some(a.source),
                 a.body,
             ),
-            None => (None, None, None, None, None),
+            None => (None, None, None, None, None, None),
         };
         self.record(Record {
             id: 0,
@@ -398,6 +409,7 @@ impl Journal {
             head: pending.head,
             body,
             client_id,
+            operation,
             scenario,
             scenario_source,
             source,
@@ -423,6 +435,7 @@ mod tests {
             },
             body: None,
             client_id: None,
+            operation: None,
             scenario: None,
             scenario_source: None,
             source: None,

@@ -20,6 +20,8 @@ pub(crate) mod log;
 pub(crate) struct Answered {
     /// The authenticated client id, once authenticated.
     pub(crate) client_id: Option<String>,
+    /// The `operationId` of the operation asked for.
+    pub(crate) operation: Option<&'static str>,
     /// `book`, `generated`, `scenario`, `none` (an empty answer), `canned:<name>`; empty when
     /// nothing answered.
     pub(crate) source: Cow<'static, str>,

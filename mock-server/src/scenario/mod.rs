@@ -1,12 +1,21 @@
 //! Scenarios: named behaviours QA can switch on without changing a client, defined as data in
 //! `scenarios/*.json` (one file per scenario, named after it).
 //!
-//! A scenario does exactly one of three things:
+//! A scenario does exactly one of five things:
 //! - `accounts`: answers the lookup as usual, then reshapes the accounts (a forced count, fields
 //!   set, cycled, removed or renamed), for data shapes and contract drift;
+//! - `answer`: answers any other operation as usual, then sets or removes fields of the answer
+//!   (a declined credit check);
+//! - `flow`: changes what the flow records (an eSign envelope that is declined, an order whose
+//!   status gets stuck or fails);
 //! - `error`: answers an error status with the mock's error body, after the credential check;
 //! - `fault`: misbehaves at the transport level (latency, a reset, a close, a truncated or
 //!   dripping body, a body that is not JSON).
+//!
+//! A scenario applies to the operations its file names in `operations`; without that list,
+//! `accounts` applies to the lookup, `flow` to the operations that make contracts and orders, and
+//! the others to every operation. A request whose scenario does not apply to its operation is
+//! answered as usual.
 //!
 //! How a request picks its scenario is in [`select`]; what a scenario does to an answer is in
 //! [`shape`] and [`fault`].
@@ -20,6 +29,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::domain::flow::records::EsignOutcome;
+use crate::domain::operation::Operation;
+
 /// The largest delay a scenario may ask for: a scenario stays bounded, whatever the file says.
 pub const MAX_DELAY_MS: u64 = 300_000;
 /// The largest forced count: enough to break the cap of five, not enough to hurt.
@@ -31,8 +43,14 @@ pub const MAX_COUNT: usize = 50;
 pub struct ScenarioFile {
     /// One line saying what the scenario does, listed by `/__admin/scenarios`.
     pub description: String,
+    /// The `operationId`s it applies to; see the module's documentation when absent.
+    pub operations: Option<Vec<String>>,
     /// Reshape the accounts of the answer.
     pub accounts: Option<AccountsShape>,
+    /// Set or remove fields of another operation's answer.
+    pub answer: Option<AnswerShape>,
+    /// Change what the flow records.
+    pub flow: Option<FlowChange>,
     /// Answer an error.
     pub error: Option<ErrorAnswer>,
     /// Misbehave at the transport level.
@@ -58,6 +76,30 @@ pub struct AccountsShape {
     /// Keys renamed in every account: path → new key name.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+}
+
+/// How a scenario changes an answer other than the lookup's: values set (added or replaced),
+/// then keys removed. Paths are JSON pointers into the answer (`/approvalStatus`,
+/// `/0/BillingAccountName`); a path whose parent is missing is left alone.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AnswerShape {
+    /// Values given.
+    #[serde(default)]
+    pub set: BTreeMap<String, Value>,
+    /// Keys removed.
+    #[serde(default)]
+    pub remove: Vec<String>,
+}
+
+/// How a scenario changes what the flow records.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FlowChange {
+    /// How the eSign envelope of a contract made now ends.
+    pub esign: Option<EsignOutcome>,
+    /// The statuses an order placed now goes through (it stays in the last).
+    pub order_statuses: Option<Vec<String>>,
 }
 
 /// An error answer.
@@ -156,15 +198,38 @@ pub struct Scenario {
     pub name: String,
     /// What it does.
     pub description: String,
+    /// The operations it applies to, when its file names them.
+    pub operations: Option<Vec<Operation>>,
     /// How.
     pub behaviour: Behaviour,
 }
 
-/// What a scenario does: exactly one of the three.
+impl Scenario {
+    /// Whether the scenario applies to a request of `operation`.
+    pub fn applies_to(&self, operation: Operation) -> bool {
+        match &self.operations {
+            Some(operations) => operations.contains(&operation),
+            None => match &self.behaviour {
+                Behaviour::Accounts(_) => operation == Operation::CustomerAccountLookup,
+                Behaviour::Flow(_) => matches!(
+                    operation,
+                    Operation::InitiateContractAiab | Operation::CreateOrder
+                ),
+                Behaviour::Answer(_) | Behaviour::Error(_) | Behaviour::Fault(_) => true,
+            },
+        }
+    }
+}
+
+/// What a scenario does: exactly one of the five.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Behaviour {
     /// Reshape the accounts.
     Accounts(AccountsShape),
+    /// Set or remove fields of another operation's answer.
+    Answer(AnswerShape),
+    /// Change what the flow records.
+    Flow(FlowChange),
     /// Answer an error.
     Error(ErrorAnswer),
     /// Misbehave at the transport level.
@@ -229,23 +294,50 @@ impl Scenario {
     /// # Errors
     ///
     /// A JSON pointer into the file and what was expected, when the file sets none or several of
-    /// `accounts`, `error` and `fault`, or a value is out of range.
+    /// `accounts`, `answer`, `flow`, `error` and `fault`, names an operation that does not
+    /// exist, or a value is out of range.
     pub fn from_file(name: &str, file: ScenarioFile) -> Result<Self, (String, String)> {
-        let behaviour = match (file.accounts, file.error, file.fault) {
-            (Some(shape), None, None) => Behaviour::Accounts(shape),
-            (None, Some(error), None) => Behaviour::Error(error),
-            (None, None, Some(fault)) => Behaviour::Fault(fault),
-            _ => {
-                return Err((
-                    String::new(),
-                    "expected exactly one of \"accounts\", \"error\" and \"fault\"".to_owned(),
-                ));
-            }
+        let mut behaviours = [
+            file.accounts.map(Behaviour::Accounts),
+            file.answer.map(Behaviour::Answer),
+            file.flow.map(Behaviour::Flow),
+            file.error.map(Behaviour::Error),
+            file.fault.map(Behaviour::Fault),
+        ]
+        .into_iter()
+        .flatten();
+        let (Some(behaviour), None) = (behaviours.next(), behaviours.next()) else {
+            return Err((
+                String::new(),
+                "expected exactly one of \"accounts\", \"answer\", \"flow\", \"error\" and \
+                 \"fault\""
+                    .to_owned(),
+            ));
         };
         check(&behaviour)?;
+        let operations = match file.operations {
+            None => None,
+            Some(ids) => Some(
+                ids.iter()
+                    .enumerate()
+                    .map(|(at, id)| {
+                        Operation::from_id(id).ok_or_else(|| {
+                            (
+                                format!("/operations/{at}"),
+                                format!(
+                                    "expected an operationId ({}), found {id:?}",
+                                    Operation::ids()
+                                ),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?,
+            ),
+        };
         Ok(Scenario {
             name: name.to_owned(),
             description: file.description,
+            operations,
             behaviour,
         })
     }
@@ -277,6 +369,33 @@ fn check(behaviour: &Behaviour) -> Result<(), (String, String)> {
                     "/accounts/cycle",
                     format!("{path}: expected at least one value"),
                 );
+            }
+        }
+        Behaviour::Answer(shape) => {
+            for path in shape.set.keys().chain(&shape.remove) {
+                if !path.starts_with('/') || path.len() < 2 {
+                    return out_of_range(
+                        "/answer",
+                        format!("expected JSON pointers such as /approvalStatus, found {path:?}"),
+                    );
+                }
+            }
+        }
+        Behaviour::Flow(change) => {
+            if change.esign.is_none() && change.order_statuses.is_none() {
+                return out_of_range(
+                    "/flow",
+                    "expected \"esign\" or \"orderStatuses\"".to_owned(),
+                );
+            }
+            if let Some(statuses) = &change.order_statuses {
+                let fine = |status: &String| !status.trim().is_empty() && status.len() <= 64;
+                if statuses.is_empty() || statuses.len() > 20 || !statuses.iter().all(fine) {
+                    return out_of_range(
+                        "/flow/orderStatuses",
+                        "expected 1 to 20 statuses of 1 to 64 characters".to_owned(),
+                    );
+                }
             }
         }
         Behaviour::Error(error) => {

@@ -14,6 +14,7 @@ use axum::http::HeaderValue;
 use serde_json::Value;
 
 use super::{Scenario, Scenarios};
+use crate::domain::operation::Operation;
 use crate::http::error::ApiError;
 
 /// The prefix of an `accountName` that names a scenario.
@@ -61,13 +62,25 @@ pub(crate) struct Sources<'a> {
     pub(crate) server_wide: Option<&'a str>,
 }
 
-/// The scenario of a request and where it came from, most specific source first (see the
-/// module's documentation); chaos is drawn only when no other source names one.
+/// The scenario of a request of `operation` and where it came from, most specific source first
+/// (see the module's documentation); chaos is drawn only when no other source names one. The
+/// scenario chosen is dropped when it does not apply to the operation: the request is then
+/// answered as usual.
 ///
 /// # Errors
 ///
 /// [`ApiError::UnknownScenario`] when the header or a body marker names no loaded scenario.
 pub(crate) fn choose<'a>(
+    scenarios: &'a Scenarios,
+    chaos: &Chaos,
+    operation: Operation,
+    sources: Sources<'_>,
+) -> Result<Option<(&'a Scenario, Source)>, ApiError> {
+    Ok(choose_any(scenarios, chaos, sources)?
+        .filter(|(scenario, _)| scenario.applies_to(operation)))
+}
+
+fn choose_any<'a>(
     scenarios: &'a Scenarios,
     chaos: &Chaos,
     sources: Sources<'_>,
@@ -236,6 +249,7 @@ mod tests {
         Scenarios::new(["server-error", "null-fields"].map(|name| Scenario {
             name: name.to_owned(),
             description: String::new(),
+            operations: None,
             behaviour: Behaviour::Fault(Fault::EmptyResponse),
         }))
     }

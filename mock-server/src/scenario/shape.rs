@@ -1,8 +1,22 @@
-//! Reshaping the accounts of an answer, for data-shape and contract-drift scenarios.
+//! Reshaping the accounts of a lookup's answer, and the fields of another operation's answer,
+//! for data-shape and contract-drift scenarios.
 
 use serde_json::{Map, Value};
 
-use super::AccountsShape;
+use super::{AccountsShape, AnswerShape};
+
+/// Applies an `answer` scenario to an answer: set, then remove. A path whose parent the answer
+/// lacks is skipped. Applying it twice gives what applying it once gives.
+pub fn change_answer(answer: &mut Value, shape: &AnswerShape) {
+    for (path, value) in &shape.set {
+        put(answer, path, value.clone());
+    }
+    for path in &shape.remove {
+        if let Some((parent, key)) = parent_of(answer, path) {
+            parent.shift_remove(&key);
+        }
+    }
+}
 
 /// Applies `shape` (except its count, which decides how many accounts there are) to every
 /// account: set, then cycle, then remove, then rename. A path whose parent an account lacks is

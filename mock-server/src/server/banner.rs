@@ -3,7 +3,6 @@
 
 use std::net::SocketAddr;
 
-use crate::api::lookup;
 use crate::config::{Config, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DataMode, TlsSource};
 use crate::domain::generate::{FIVE_CUSTOMERS_ZIP, NO_CUSTOMER_ZIP};
 
@@ -39,7 +38,7 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
     let path = format!(
         "{}{}",
         config.base_paths.first().map_or("", String::as_str),
-        lookup::PATH
+        crate::domain::operation::Operation::CustomerAccountLookup.path()
     );
     let data = if config.data == DataMode::Fixtures {
         "data: fixtures (the account book only)\n".to_owned()

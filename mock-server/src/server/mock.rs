@@ -8,7 +8,7 @@ use tokio::task::JoinHandle;
 
 use super::start::{StartError, Started, start};
 use super::transport;
-use crate::api::{lookup, router};
+use crate::api::router;
 use crate::config::{
     Client, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle, TlsSource,
 };
@@ -230,7 +230,7 @@ impl MockServerBuilder {
         let lookup_path = format!(
             "{}{}",
             state.base_paths.first().map_or("", String::as_str),
-            lookup::PATH
+            crate::domain::operation::Operation::CustomerAccountLookup.path()
         );
         let task = tokio::spawn(transport::serve(listener, router(state), options, async {
             let _ = stopped.await;

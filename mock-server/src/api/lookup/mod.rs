@@ -17,6 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::call::{self, Admitted};
+use crate::domain::operation::Operation;
 use crate::domain::request::LookupRequest;
 use crate::domain::search::Query;
 use crate::fixtures::Fixtures;
@@ -28,22 +29,21 @@ use crate::state::AppState;
 
 mod find;
 
-/// The path of the lookup below a base path.
-pub(crate) const PATH: &str = "/customerAccountLookup";
-
 /// The lookup handler. What answered goes into the response's extensions for the journal.
 pub(crate) async fn lookup(State(state): State<Arc<AppState>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let mut answered = Answered::default();
     let fixtures = state.fixtures.load_full();
-    let mut response = match call::admit(&state, &fixtures, &parts, body, &mut answered).await {
+    let operation = Operation::CustomerAccountLookup;
+    let admitted = call::admit(&state, &fixtures, operation, &parts, body, &mut answered).await;
+    let mut response = match admitted {
         Ok(Admitted::Answered(response)) => response,
-        Ok(Admitted::Body { value, scenario }) => {
-            match answer(&state, &fixtures, value, scenario, &mut answered) {
-                Ok(response) => call::deliver(&state, &parts, scenario, response).await,
-                Err(error) => error.into_response(),
-            }
-        }
+        Ok(Admitted::Body {
+            value, scenario, ..
+        }) => match answer(&state, &fixtures, value, scenario, &mut answered) {
+            Ok(response) => call::deliver(&state, &parts, scenario, response).await,
+            Err(error) => error.into_response(),
+        },
         Err(error) => error.into_response(),
     };
     response.extensions_mut().insert(answered);

@@ -19,6 +19,7 @@ pub(crate) mod steps;
 pub(crate) mod store;
 
 use std::fmt;
+use std::time::SystemTime;
 
 use tokio::time::Instant;
 
@@ -35,6 +36,7 @@ pub(crate) struct Flow {
     pub(crate) rules: Rules,
     seed: u64,
     epoch: Instant,
+    epoch_wall: SystemTime,
 }
 
 impl fmt::Debug for Flow {
@@ -53,12 +55,18 @@ impl Flow {
             rules,
             seed,
             epoch: Instant::now(),
+            epoch_wall: SystemTime::now(),
         }
     }
 
     /// The flow's time now.
     pub(crate) fn now(&self) -> Moment {
         self.epoch.elapsed()
+    }
+
+    /// The wall-clock time of a moment, for dates in answers.
+    pub(crate) fn wall(&self, moment: Moment) -> SystemTime {
+        self.epoch_wall + moment
     }
 
     /// The key of a request: the seed, the client, the operation and the body as sent.

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A point in the flow's time: how long after the store was made.
 pub(crate) type Moment = Duration;
@@ -121,9 +121,9 @@ pub(crate) struct CreditCheck {
 }
 
 /// How an eSign envelope ends when nobody steps in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub(crate) enum EsignOutcome {
+pub enum EsignOutcome {
     /// The signer signs.
     Signed,
     /// The signer declines.
@@ -336,7 +336,10 @@ mod tests {
     #[test]
     fn a_zero_interval_keeps_the_first_status() {
         let order = order(&["IN_PROGRESS", "COMPLETED"], 0);
-        assert_eq!(order.status_at(Duration::from_secs(1_000_000)), "IN_PROGRESS");
+        assert_eq!(
+            order.status_at(Duration::from_secs(1_000_000)),
+            "IN_PROGRESS"
+        );
     }
 
     #[test]
@@ -350,13 +353,22 @@ mod tests {
             forced: None,
             created: Duration::from_secs(10),
         };
-        assert_eq!(contract.status_at(Duration::from_secs(14)), EsignStatus::Sent);
-        assert_eq!(contract.status_at(Duration::from_secs(15)), EsignStatus::Declined);
+        assert_eq!(
+            contract.status_at(Duration::from_secs(14)),
+            EsignStatus::Sent
+        );
+        assert_eq!(
+            contract.status_at(Duration::from_secs(15)),
+            EsignStatus::Declined
+        );
         let pending = Contract {
             outcome: EsignOutcome::Pending,
             ..contract.clone()
         };
-        assert_eq!(pending.status_at(Duration::from_secs(999)), EsignStatus::Sent);
+        assert_eq!(
+            pending.status_at(Duration::from_secs(999)),
+            EsignStatus::Sent
+        );
         let forced = Contract {
             forced: Some(EsignStatus::Signed),
             ..pending

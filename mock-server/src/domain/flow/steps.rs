@@ -2,6 +2,7 @@
 //! mode), makes its records with ids derived from the request's key, and keeps them. The API
 //! layer turns a request into a call here and the result into an answer.
 
+use super::derive;
 use super::error::FlowError;
 use super::ids::{self, Kind};
 use super::ledger::{Ledger, OrderRef, Rules};
@@ -9,7 +10,6 @@ use super::records::{
     AccountRef, BillingAccount, Contract, CreditCheck, EsignOutcome, Moment, Order, OrderItem,
     Product, ProductConfig, Quote, Site,
 };
-use super::derive;
 
 /// Makes a quote (and its opportunity) for an account and a product.
 pub(crate) fn create_quote(

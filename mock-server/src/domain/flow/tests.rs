@@ -102,8 +102,12 @@ fn run(strict: bool, script: &[Step]) {
                             CreditCheck {
                                 credit_check_id: id,
                                 quote_id: quote_id.clone(),
-                                approval_status: if *approved { "Auto-Approved" } else { "Declined" }
-                                    .into(),
+                                approval_status: if *approved {
+                                    "Auto-Approved"
+                                } else {
+                                    "Declined"
+                                }
+                                .into(),
                                 approved: *approved,
                             },
                         );
@@ -117,14 +121,8 @@ fn run(strict: bool, script: &[Step]) {
             }
             Step::Contract(at, outcome) => {
                 let quote_id = quote_of(&model, *at);
-                let result = steps::initiate_contract(
-                    &mut ledger,
-                    &rules,
-                    key,
-                    &quote_id,
-                    *outcome,
-                    now,
-                );
+                let result =
+                    steps::initiate_contract(&mut ledger, &rules, key, &quote_id, *outcome, now);
                 match result {
                     Ok(_) => assert!(
                         !strict || model.approved.get(&quote_id) == Some(&true),
@@ -155,13 +153,13 @@ fn run(strict: bool, script: &[Step]) {
                         assert_ne!(*terms, Some(false), "terms refused, order placed");
                         if strict {
                             assert!(signed, "an order without a signed contract");
-                            assert!(
-                                model.ordered.insert(quote_id),
-                                "two orders for one quote"
-                            );
+                            assert!(model.ordered.insert(quote_id), "two orders for one quote");
                         }
                         assert_eq!(order.items.len(), 4);
-                        assert!(all_ids.insert(order.order_id.clone()), "an order id repeats");
+                        assert!(
+                            all_ids.insert(order.order_id.clone()),
+                            "an order id repeats"
+                        );
                     }
                     Err(FlowError::TermsNotAccepted) => assert_eq!(*terms, Some(false)),
                     Err(error) => assert!(strict, "lenient refused an order: {error}"),
@@ -206,10 +204,23 @@ fn run(strict: bool, script: &[Step]) {
         assert!(ledger.orders.len() <= rules.capacity);
         for order in &ledger.orders {
             assert!(order.billing_accounts.len() <= rules.capacity);
-            assert!(rules.order_statuses.iter().any(|s| s == order.status_at(now)));
+            assert!(
+                rules
+                    .order_statuses
+                    .iter()
+                    .any(|s| s == order.status_at(now))
+            );
         }
-        let contracts: BTreeSet<&str> = ledger.contracts.iter().map(|c| c.quote_id.as_str()).collect();
-        assert_eq!(contracts.len(), ledger.contracts.len(), "two contracts for one quote");
+        let contracts: BTreeSet<&str> = ledger
+            .contracts
+            .iter()
+            .map(|c| c.quote_id.as_str())
+            .collect();
+        assert_eq!(
+            contracts.len(),
+            ledger.contracts.len(),
+            "two contracts for one quote"
+        );
     }
 }
 
@@ -234,7 +245,14 @@ fn the_published_order_of_steps_leads_to_a_completed_order() -> Result<(), FlowE
         sub_account_id: "U8GOM4".into(),
         account_name: Some("AT&T CLOUD TEST FOUNDRY".into()),
     };
-    let quote = steps::create_quote(&mut ledger, &rules, 1, account, Product::DedicatedInternet, now);
+    let quote = steps::create_quote(
+        &mut ledger,
+        &rules,
+        1,
+        account,
+        Product::DedicatedInternet,
+        now,
+    );
     let order = |ledger: &mut Ledger, now| {
         steps::create_order(
             ledger,
@@ -249,7 +267,14 @@ fn the_published_order_of_steps_leads_to_a_completed_order() -> Result<(), FlowE
         )
     };
     assert!(matches!(
-        steps::initiate_contract(&mut ledger, &rules, 2, &quote.quote_id, EsignOutcome::Signed, now),
+        steps::initiate_contract(
+            &mut ledger,
+            &rules,
+            2,
+            &quote.quote_id,
+            EsignOutcome::Signed,
+            now
+        ),
         Err(FlowError::CreditCheckMissing { .. })
     ));
     let id = steps::prepare_credit_check(&ledger, &rules, 3, &quote.quote_id, Some("U8GOM4"))?;
@@ -263,10 +288,20 @@ fn the_published_order_of_steps_leads_to_a_completed_order() -> Result<(), FlowE
             approved: true,
         },
     );
-    steps::initiate_contract(&mut ledger, &rules, 4, &quote.quote_id, EsignOutcome::Signed, now)?;
+    steps::initiate_contract(
+        &mut ledger,
+        &rules,
+        4,
+        &quote.quote_id,
+        EsignOutcome::Signed,
+        now,
+    )?;
     assert!(matches!(
         order(&mut ledger, now),
-        Err(FlowError::ContractNotSigned { status: EsignStatus::Sent, .. })
+        Err(FlowError::ContractNotSigned {
+            status: EsignStatus::Sent,
+            ..
+        })
     ));
     now += Duration::from_secs(3);
     assert!(ledger.is_locked(&quote.quote_id, now));
@@ -276,10 +311,22 @@ fn the_published_order_of_steps_leads_to_a_completed_order() -> Result<(), FlowE
     ));
     let placed = order(&mut ledger, now)?;
     assert_eq!(
-        placed.items.iter().map(|i| i.order_item_type.as_str()).collect::<Vec<_>>(),
-        ["AT&T Dedicated Internet (Mid Market)", "Access", "Port", "ADI Install"]
+        placed
+            .items
+            .iter()
+            .map(|i| i.order_item_type.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "AT&T Dedicated Internet (Mid Market)",
+            "Access",
+            "Port",
+            "ADI Install"
+        ]
     );
-    assert!(matches!(order(&mut ledger, now), Err(FlowError::OrderExists { .. })));
+    assert!(matches!(
+        order(&mut ledger, now),
+        Err(FlowError::OrderExists { .. })
+    ));
     let status = |now| {
         steps::order_status(
             &ledger,
@@ -290,6 +337,9 @@ fn the_published_order_of_steps_leads_to_a_completed_order() -> Result<(), FlowE
         )
     };
     assert_eq!(status(now)?[0].order_status, "IN_PROGRESS");
-    assert_eq!(status(now + Duration::from_secs(5))?[0].order_status, "COMPLETED");
+    assert_eq!(
+        status(now + Duration::from_secs(5))?[0].order_status,
+        "COMPLETED"
+    );
     Ok(())
 }

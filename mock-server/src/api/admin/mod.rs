@@ -1,5 +1,5 @@
 //! The mock's own API under `/__admin` (not part of the real API): health, the OpenAPI
-//! document, scenarios, reload and the request journal. With `--admin-token` every admin request
+//! document, scenarios, reload, the request journal and the flow's state ([`flow`]). With `--admin-token` every admin request
 //! needs the token, compared in constant time.
 
 use std::sync::Arc;
@@ -10,11 +10,12 @@ use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
+use crate::domain::operation::Operation;
 use crate::http::body;
 use crate::http::error::ApiError;
 use crate::http::headers::ADMIN_TOKEN;
@@ -23,6 +24,8 @@ use crate::http::respond;
 use crate::observe::journal::Filter;
 use crate::scenario::Behaviour;
 use crate::state::{AdminAccess, AppState};
+
+mod flow;
 
 /// The largest admin request body: `{"name": ...}` is all the admin API takes.
 const ADMIN_BODY_LIMIT: usize = 4 * 1024;
@@ -47,6 +50,22 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route(
             "/requests",
             only(get(requests).delete(clear_requests), "GET, DELETE"),
+        )
+        .route(
+            "/flow",
+            only(get(flow::list).delete(flow::clear), "GET, DELETE"),
+        )
+        .route(
+            "/flow/contracts/{quote_id}/esign",
+            only(post(flow::esign), "POST"),
+        )
+        .route(
+            "/flow/orders/{order_id}/status",
+            only(put(flow::set_status), "PUT"),
+        )
+        .route(
+            "/flow/orders/{order_id}/advance",
+            only(post(flow::advance), "POST"),
         )
         .layer(middleware::from_fn_with_state(state, require_token))
 }
@@ -112,10 +131,22 @@ async fn scenarios(State(state): State<Arc<AppState>>) -> Response {
         .map(|scenario| {
             let kind = match &scenario.behaviour {
                 Behaviour::Accounts(_) => "accounts",
+                Behaviour::Answer(_) => "answer",
+                Behaviour::Flow(_) => "flow",
                 Behaviour::Error(_) => "error",
                 Behaviour::Fault(_) => "fault",
             };
-            json!({"name": scenario.name, "kind": kind, "description": scenario.description})
+            let operations: Vec<&str> = Operation::ALL
+                .into_iter()
+                .filter(|op| scenario.applies_to(*op))
+                .map(Operation::id)
+                .collect();
+            json!({
+                "name": scenario.name,
+                "kind": kind,
+                "description": scenario.description,
+                "operations": operations,
+            })
         })
         .collect();
     let active = state
@@ -192,7 +223,9 @@ async fn requests(
 ) -> Result<Response, ApiError> {
     let Ok(Query(filter)) = filter else {
         let detail =
-            "Filters are traceId, clientId, status (a number) and limit (a number).".to_owned();
+            "Filters are traceId, clientId, status (a number), operation (an operationId) and \
+             limit (a number)."
+                .to_owned();
         return Err(ApiError::AdminBadRequest { detail });
     };
     let journal = &state.observer.journal;
