@@ -15,9 +15,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::call::{self, Answer, Call, refused};
+use crate::domain::flow::ids::{self, derive};
 use crate::domain::flow::ledger::DEFAULT_ESIGN;
 use crate::domain::flow::records::EsignStatus;
-use crate::domain::flow::{derive, ids, steps};
+use crate::domain::flow::steps;
 use crate::domain::operation::Operation;
 use crate::http::error::ApiError;
 use crate::http::headers::{TRACE_ID, TRANSACTION_ID};

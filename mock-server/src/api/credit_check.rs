@@ -13,8 +13,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::call::{self, Answer, Call, refused};
+use crate::domain::flow::ids::{self, derive};
 use crate::domain::flow::records::CreditCheck;
-use crate::domain::flow::{derive, ids, steps};
+use crate::domain::flow::steps;
 use crate::domain::operation::Operation;
 use crate::http::error::ApiError;
 use crate::state::AppState;

@@ -4,6 +4,7 @@ mod admin;
 mod auth;
 mod common;
 mod faults;
+mod flow;
 mod generated;
 mod golden;
 mod in_process;

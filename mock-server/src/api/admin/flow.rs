@@ -17,7 +17,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ADMIN_BODY_LIMIT, ok};
+use super::reply::{ADMIN_BODY_LIMIT, ok};
+use crate::api::call::rfc3339;
 use crate::domain::flow::Flow;
 use crate::domain::flow::ledger::{Ledger, OrderRef};
 use crate::domain::flow::records::{EsignStatus, Moment};
@@ -63,7 +64,7 @@ fn view(flow: &Flow, ledger: &Ledger, now: Moment) -> Value {
         .map(|order| {
             let mut shown = json!(order);
             shown["status"] = json!(order.status_at(now));
-            shown["createdAt"] = json!(super::super::call::rfc3339(flow.wall(order.created)));
+            shown["createdAt"] = json!(rfc3339(flow.wall(order.created)));
             shown
         })
         .collect();

@@ -26,9 +26,9 @@ use crate::scenario::Behaviour;
 use crate::state::{AdminAccess, AppState};
 
 mod flow;
+mod reply;
 
-/// The largest admin request body: `{"name": ...}` is all the admin API takes.
-const ADMIN_BODY_LIMIT: usize = 4 * 1024;
+use reply::{ADMIN_BODY_LIMIT, ok};
 
 /// The admin routes, to be nested under `/__admin`.
 pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
@@ -104,10 +104,6 @@ async fn require_token(
     } else {
         ApiError::AdminUnauthorized.into_response()
     }
-}
-
-fn ok(body: &Value) -> Response {
-    respond::json(StatusCode::OK, body.to_string())
 }
 
 async fn health(State(state): State<Arc<AppState>>) -> Response {

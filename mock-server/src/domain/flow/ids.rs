@@ -8,6 +8,8 @@
 use rand::rngs::ChaCha8Rng;
 use rand::{RngExt, SeedableRng};
 
+use crate::domain::generate::fnv1a;
+
 /// The record types the flow creates, each with the key prefix its ids start with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -42,6 +44,12 @@ impl Kind {
             Kind::OrderItem => "802",
         }
     }
+}
+
+/// A key derived from another and a label: the ids of one record's parts (`"order"`,
+/// `"item-2"`) differ, and stay the same for the same record.
+pub(crate) fn derive(key: u64, label: &[u8]) -> u64 {
+    fnv1a(key, label)
 }
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";

@@ -84,7 +84,7 @@ impl Ledger {
         }
         let seen = self.occurrences.entry(request).or_insert(0);
         *seen += 1;
-        super::derive(request, &seen.to_le_bytes())
+        super::ids::derive(request, &seen.to_le_bytes())
     }
 
     /// Keeps a quote.

@@ -81,11 +81,5 @@ impl Flow {
     }
 }
 
-/// A key derived from another and a label: the ids of one record's parts (`"order"`,
-/// `"item-2"`) differ, and stay the same for the same record.
-pub(crate) fn derive(key: u64, label: &[u8]) -> u64 {
-    fnv1a(key, label)
-}
-
 #[cfg(test)]
 mod tests;

@@ -2,8 +2,8 @@
 //! mode), makes its records with ids derived from the request's key, and keeps them. The API
 //! layer turns a request into a call here and the result into an answer.
 
-use super::derive;
 use super::error::FlowError;
+use super::ids::derive;
 use super::ids::{self, Kind};
 use super::ledger::{Ledger, OrderRef, Rules};
 use super::records::{
