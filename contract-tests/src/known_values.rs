@@ -55,6 +55,13 @@ fn collect(schema: &Value, pointer: &str, fields: &mut Vec<(String, Vec<String>)
             .collect();
         fields.push((pointer.to_owned(), values));
     }
+    // A property defined in another schema file (`account-address.schema.json`) is read there.
+    if let Some(name) = schema.get("$ref").and_then(Value::as_str).and_then(|file| {
+        alliance_schemas::SchemaName::from_file_name(file.trim_start_matches("./"))
+    }) && let Ok(referenced) = name.to_value()
+    {
+        collect(&referenced, pointer, fields);
+    }
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (name, property) in properties {
             collect(property, &format!("{pointer}/{name}"), fields);

@@ -3,6 +3,7 @@
 pub use crate::domain::account::Account;
 pub use crate::domain::book::{AccountBook, response_body};
 pub use crate::domain::generate::Generator;
+pub use crate::domain::operation::Operation;
 pub use crate::domain::request::{LookupRequest, RequestAddress};
 pub use crate::domain::search::Query;
 pub use crate::fixtures::{FixtureError, Fixtures};

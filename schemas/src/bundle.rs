@@ -25,18 +25,35 @@ pub fn openapi_json() -> Result<Value, SchemaError> {
             let Some(file) = file_ref(schema) else {
                 continue;
             };
-            let mut inlined = file.to_value()?;
-            if let Value::Object(map) = &mut inlined {
-                // A `$schema` or `$id` inside a component would change how the document resolves.
-                map.remove("$schema");
-                map.remove("$id");
-            }
-            *schema = inlined;
+            *schema = inlined(file)?;
             component_of_file.insert(file.file_name(), component.clone());
+        }
+        // A file that only other files refer to becomes a component named after its title.
+        for file in SchemaName::all() {
+            if component_of_file.contains_key(file.file_name()) {
+                continue;
+            }
+            let schema = inlined(file)?;
+            let component = schema["title"]
+                .as_str()
+                .map_or_else(|| file.as_str().to_owned(), str::to_owned);
+            components.insert(component.clone(), schema);
+            component_of_file.insert(file.file_name(), component);
         }
     }
     rewrite_file_refs(&mut document, &component_of_file);
     Ok(document)
+}
+
+/// A schema file as a component: without `$schema` and `$id`, which inside a component would
+/// change how the document resolves.
+fn inlined(file: SchemaName) -> Result<Value, SchemaError> {
+    let mut schema = file.to_value()?;
+    if let Value::Object(map) = &mut schema {
+        map.remove("$schema");
+        map.remove("$id");
+    }
+    Ok(schema)
 }
 
 /// The schema a `{"$ref": "./x.schema.json"}` object points to, if it is one.

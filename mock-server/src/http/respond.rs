@@ -112,7 +112,8 @@ pub(crate) fn error(error: &ApiError, ids: &RequestIds) -> Response {
                 .headers_mut()
                 .insert(header::ALLOW, HeaderValue::from_static(allow));
         }
-        ApiError::Unauthorized | ApiError::MisnamedCredentials | ApiError::AdminUnauthorized => {
+        // Every 401, a scenario's too, as a real credential failure sends it.
+        _ if error.status() == StatusCode::UNAUTHORIZED => {
             // Tells HTTP clients which credentials are expected, as gateways do.
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

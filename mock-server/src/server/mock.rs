@@ -10,7 +10,7 @@ use super::start::{StartError, Started, start};
 use super::transport;
 use crate::api::router;
 use crate::config::{
-    Client, Config, ConfigError, DataMode, FixtureSource, NotFoundStyle, TlsSource,
+    Client, Config, ConfigError, DataMode, FixtureSource, FlowMode, NotFoundStyle, TlsSource,
 };
 
 /// A mock running in this process on a free port of 127.0.0.1, for tests. It stops gracefully
@@ -119,6 +119,24 @@ impl MockServerBuilder {
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
         self.custom_clients = true;
+        self
+    }
+
+    /// Whether each step of the Ordering flow needs the one before it (see [`FlowMode`]).
+    pub fn flow(mut self, mode: FlowMode) -> Self {
+        self.config.flow = mode;
+        self
+    }
+
+    /// Seconds an eSign envelope takes to be signed on its own; 0 signs at once.
+    pub fn esign_after_secs(mut self, seconds: u64) -> Self {
+        self.config.esign_after_secs = seconds;
+        self
+    }
+
+    /// Seconds an order stays in each status but the last; 0 keeps it in the first.
+    pub fn order_status_every_secs(mut self, seconds: u64) -> Self {
+        self.config.order_status_secs = seconds;
         self
     }
 

@@ -833,10 +833,7 @@ async fn each_client_keeps_at_most_the_capacity_of_each_kind() {
 #[tokio::test]
 async fn the_flow_runs_over_a_socket() {
     let server = mock_server::MockServer::builder()
-        .config(Config {
-            esign_after_secs: 0,
-            ..Config::default()
-        })
+        .esign_after_secs(0)
         .start()
         .await
         .expect("the mock starts");

@@ -284,14 +284,39 @@ fn served_document(state: &AppState, headers: &HeaderMap) -> Value {
     } else {
         "http"
     };
-    if let (Some(host), Some(Value::Array(servers))) = (host, document.get_mut("servers")) {
-        servers.retain(|server| !server["url"].as_str().is_some_and(is_local_mock));
-        servers.insert(
-            0,
-            json!({"url": format!("{scheme}://{host}"), "description": "This mock."}),
-        );
+    if let Some(host) = host {
+        let mock = json!({"url": format!("{scheme}://{host}"), "description": "This mock."});
+        point_servers_at(&mut document, &mock);
     }
     document
+}
+
+/// Puts `mock` first in every `servers` list of the document (top level, paths, operations), in
+/// place of the local mock's default address.
+fn point_servers_at(document: &mut Value, mock: &Value) {
+    if let Some(Value::Object(paths)) = document.get_mut("paths") {
+        for item in paths.values_mut() {
+            if let Value::Object(item) = item {
+                for (key, value) in item.iter_mut() {
+                    if key == "servers" {
+                        replace_local(value, mock);
+                    } else if let Some(servers) = value.get_mut("servers") {
+                        replace_local(servers, mock);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(servers) = document.get_mut("servers") {
+        replace_local(servers, mock);
+    }
+}
+
+fn replace_local(servers: &mut Value, mock: &Value) {
+    if let Value::Array(servers) = servers {
+        servers.retain(|server| !server["url"].as_str().is_some_and(is_local_mock));
+        servers.insert(0, mock.clone());
+    }
 }
 
 fn is_local_mock(url: &str) -> bool {
