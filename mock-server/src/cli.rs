@@ -14,11 +14,12 @@ use crate::config::{
     LogFormat, NotFoundStyle, TlsSource,
 };
 
-/// A local mock of the AT&T Alliance End-Customer Lookup API
-/// (POST /api/v1/customerAccountLookup).
+/// A local mock of the AT&T Alliance Ordering API: End-Customer Lookup
+/// (POST /api/v1/customerAccountLookup), then quote, credit check, contract, order, enrichment and
+/// order status.
 ///
-/// With no arguments it listens on 127.0.0.1:8080, answers from the bundled fixture book and
-/// accepts the demo credentials it prints. Every flag can also be set with the environment
+/// With no arguments it listens on 127.0.0.1:8080, answers the lookup from the bundled fixture
+/// book and accepts the demo credentials it prints. Every flag can also be set with the environment
 /// variable shown, or in a TOML file given with --config; flags win over the environment, the
 /// environment over the file.
 #[derive(Debug, Parser)]

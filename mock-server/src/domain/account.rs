@@ -93,9 +93,12 @@ mod tests {
         };
         let serialized = serde_json::to_value(&account).expect("serializes");
         assert_eq!(keys(&serialized), keys(&schema["properties"]));
+        let address = SchemaName::ACCOUNT_ADDRESS
+            .to_value()
+            .expect("the schema parses");
         assert_eq!(
             keys(&serialized["accountAddress"]),
-            keys(&schema["properties"]["accountAddress"]["properties"])
+            keys(&address["properties"])
         );
         let required: Vec<String> =
             serde_json::from_value(schema["required"].clone()).expect("a list");

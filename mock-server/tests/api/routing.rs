@@ -88,7 +88,13 @@ async fn admin_serves_a_self_contained_openapi_document() {
     assert_eq!(document["servers"][0]["url"], "http://127.0.0.1:9123");
     assert_eq!(
         document["servers"].as_array().map(Vec::len),
-        Some(2),
+        Some(1),
+        "production is named per operation"
+    );
+    let lookup = &document["paths"]["/api/v1/customerAccountLookup"]["post"];
+    assert_eq!(lookup["servers"][0]["url"], "http://127.0.0.1:9123");
+    assert_eq!(
+        lookup["servers"][1]["url"], "https://att-endcustomerlookup-eapi.gw.cloud.att.com",
         "the mock, then production"
     );
     assert_eq!(document["openapi"], "3.1.0");

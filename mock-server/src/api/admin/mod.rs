@@ -116,6 +116,7 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         "scenarios": fixtures.scenarios.len(),
         "data": state.settings.data.as_str(),
         "seed": state.generator.seed(),
+        "flow": if state.flow.rules.strict { "strict" } else { "lenient" },
     }))
 }
 
