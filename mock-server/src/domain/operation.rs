@@ -36,8 +36,9 @@ impl Operation {
         Operation::CustomerAccountLookup,
         Operation::CreateOpportunityQuote,
         Operation::AddSite,
-        Operation::AddConfigAiab,
+        // For AIAB, the configuration comes after the credit check (documented).
         Operation::CreditCheckAiab,
+        Operation::AddConfigAiab,
         Operation::InitiateContractAiab,
         Operation::GetContract,
         Operation::CreateOrder,

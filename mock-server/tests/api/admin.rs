@@ -296,3 +296,93 @@ async fn beyond_loopback_without_a_token_only_health_answers() {
     let refused = send(&with_token, admin("GET", "/__admin/requests", None)).await;
     assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_postman_collection_has_every_operation_in_flow_order_with_both_credentials() {
+    let mut request = admin("GET", "/__admin/postman.json", None);
+    request
+        .headers_mut()
+        .insert("host", "127.0.0.1:9123".parse().expect("host"));
+    let collection = send(&app(), request).await.json();
+    let variables: Vec<(&str, &str)> = collection["variable"]
+        .as_array()
+        .expect("variables")
+        .iter()
+        .map(|v| {
+            (
+                v["key"].as_str().expect("a key"),
+                v["value"].as_str().expect("a value"),
+            )
+        })
+        .collect();
+    assert!(
+        variables.contains(&("baseUrl", "http://127.0.0.1:9123")),
+        "{variables:?}"
+    );
+    assert!(variables.contains(&("clientId", "demo-client")));
+    assert!(variables.contains(&("clientSecret", "demo-secret")));
+    let requests: Vec<&Value> = collection["item"]
+        .as_array()
+        .expect("folders")
+        .iter()
+        .flat_map(|folder| folder["item"].as_array().expect("items"))
+        .map(|item| &item["request"])
+        .collect();
+    let paths: Vec<String> = requests
+        .iter()
+        .map(|r| {
+            format!(
+                "{} /{}",
+                r["method"].as_str().expect("a method"),
+                r["url"]["path"]
+                    .as_array()
+                    .expect("a path")
+                    .iter()
+                    .map(|s| s.as_str().expect("a segment"))
+                    .collect::<Vec<_>>()
+                    .join("/")
+            )
+        })
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "POST /api/v1/customerAccountLookup",
+            "POST /api/v1/opportunity-quote",
+            "POST /api/v1/site",
+            "POST /api/v1/creditCheck/aiab",
+            "POST /api/v1/config/aiab",
+            "POST /api/v1/contract/aiab",
+            "GET /api/v1/contract",
+            "POST /api/v1/order",
+            "PUT /api/v1/order-enrichment/installation",
+            "POST /api/v1/order-enrichment/shipping/aiab",
+            "POST /api/v1/order-enrichment/billing",
+            "GET /api/v1/orders",
+        ]
+    );
+    for request in &requests {
+        let headers: Vec<(&str, &str)> = request["header"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .map(|h| {
+                (
+                    h["key"].as_str().expect("a key"),
+                    h["value"].as_str().expect("a value"),
+                )
+            })
+            .collect();
+        assert!(
+            headers.contains(&("client_id", "{{clientId}}")),
+            "{headers:?}"
+        );
+        assert!(
+            headers.contains(&("client_secret", "{{clientSecret}}")),
+            "{headers:?}"
+        );
+    }
+    // Ids of earlier answers are variables in later bodies.
+    let order = requests[7]["body"]["raw"].as_str().expect("a body");
+    assert!(order.contains("\"quoteId\": \"{{quoteId}}\""), "{order}");
+}

@@ -26,6 +26,7 @@ use crate::scenario::Behaviour;
 use crate::state::{AdminAccess, AppState};
 
 mod flow;
+mod postman;
 mod reply;
 
 use reply::{ADMIN_BODY_LIMIT, ok};
@@ -36,6 +37,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
         .route("/health", only(get(health), "GET"))
         .route("/openapi.json", only(get(openapi_json), "GET"))
         .route("/openapi.yaml", only(get(openapi_yaml), "GET"))
+        .route("/postman.json", only(get(postman_json), "GET"))
         .route("/scenarios", only(get(scenarios), "GET"))
         .route(
             "/scenario",
@@ -257,6 +259,14 @@ async fn openapi_json(State(state): State<Arc<AppState>>, headers: HeaderMap) ->
     respond::json(
         StatusCode::OK,
         serde_json::to_string_pretty(&document).unwrap_or_default(),
+    )
+}
+
+async fn postman_json(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let document = served_document(&state, &headers);
+    respond::json(
+        StatusCode::OK,
+        serde_json::to_string_pretty(&postman::collection(&document)).unwrap_or_default(),
     )
 }
 
