@@ -223,6 +223,11 @@ pub struct Cli {
     /// [default: info]
     #[arg(long, env = "MOCK_LOG", value_name = "FILTER")]
     pub log_level: Option<String>,
+
+    /// Print the self-contained OpenAPI document (JSON, the schemas inlined) and exit, for tools
+    /// that read a file rather than GET /__admin/openapi.json.
+    #[arg(long)]
+    pub print_openapi: bool,
 }
 
 impl Cli {

@@ -11,7 +11,20 @@ use mock_server::cli::Cli;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let config = match Cli::parse().into_config() {
+    let cli = Cli::parse();
+    if cli.print_openapi {
+        return match alliance_schemas::openapi_json()
+            .map_err(anyhow::Error::new)
+            .and_then(|document| Ok(serde_json::to_string_pretty(&document)?))
+        {
+            Ok(text) => {
+                println!("{text}");
+                ExitCode::SUCCESS
+            }
+            Err(error) => fail(error, 1),
+        };
+    }
+    let config = match cli.into_config() {
         Ok(config) => config,
         Err(error) => return fail(error.into(), 2),
     };

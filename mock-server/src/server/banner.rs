@@ -51,12 +51,20 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
             FIVE_CUSTOMERS_ZIP
         )
     };
+    let flow = format!(
+        "flow: {} (docs/flow.md); eSign signs after {} s; orders go {} every {} s\n",
+        config.flow.as_str(),
+        config.esign_after_secs,
+        config.order_statuses.join(" → "),
+        config.order_status_secs
+    );
     if config.uses_demo_credentials() {
         text.push_str(&format!(
             "demo credentials: client_id={} client_secret={}\n",
             DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
         ));
         text.push_str(&data);
+        text.push_str(&flow);
         text.push_str(&format!(
             "try: {curl} {uri}{path} -H 'client_id: {}' -H 'client_secret: {}' \
              -H 'content-type: application/json' -H 'x-trace-id: demo-1' \
@@ -72,6 +80,7 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
             ids.join(", ")
         ));
         text.push_str(&data);
+        text.push_str(&flow);
     }
     if !addr.ip().is_loopback() && config.admin_token.is_none() {
         text.push_str(if config.admin_open {

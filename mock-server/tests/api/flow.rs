@@ -651,6 +651,26 @@ async fn the_flow_scenarios_change_each_step() {
     post(&app, "/order", &order_body(&quote_id))
         .await
         .error(StatusCode::CONFLICT);
+    // An expired envelope too.
+    post_as(
+        &app,
+        "/contract/aiab",
+        &contract_body(&quote_id),
+        &[("x-mock-scenario", "esign-expired")],
+    )
+    .await;
+    tokio::time::advance(Duration::from_secs(5)).await;
+    let shown = get(&app, &format!("/contract?quoteId={quote_id}"))
+        .await
+        .json();
+    assert_eq!(shown["contractStatus"], "Expired");
+    let body = post(&app, "/order", &order_body(&quote_id))
+        .await
+        .error(StatusCode::CONFLICT);
+    assert!(
+        text(&body["description"]).contains("is Expired, not Signed"),
+        "{body}"
+    );
     // A pending envelope waits for the admin API.
     post_as(
         &app,

@@ -454,12 +454,44 @@ fn help_documents_every_flag_with_its_environment_variable() {
         ("--tls-key", "MOCK_TLS_KEY"),
         ("--tls-self-signed", "MOCK_TLS_SELF_SIGNED"),
         ("--tls-write-cert", "MOCK_TLS_WRITE_CERT"),
+        ("--flow", "MOCK_FLOW"),
+        ("--esign-after", "MOCK_ESIGN_AFTER"),
+        ("--order-statuses", "MOCK_ORDER_STATUSES"),
+        ("--order-status-every", "MOCK_ORDER_STATUS_EVERY"),
+        ("--flow-capacity", "MOCK_FLOW_CAPACITY"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),
             "{flag} / {env} missing from --help"
         );
     }
+}
+
+#[test]
+fn print_openapi_writes_the_self_contained_document_and_exits() {
+    let output = run(&["--print-openapi"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let document: serde_json::Value =
+        serde_json::from_slice(&output.stdout).expect("the document is JSON");
+    assert_eq!(document["openapi"], "3.1.0");
+    assert_eq!(
+        document["paths"].as_object().map(|paths| paths.len()),
+        Some(12)
+    );
+    assert!(!String::from_utf8_lossy(&output.stdout).contains(".schema.json"));
+}
+
+#[test]
+fn an_unusable_flow_setting_is_refused_with_what_was_expected() {
+    let output = run(&["--order-statuses", "IN PROGRESS"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains(
+            "order-statuses: expected 1 to 20 statuses of 1 to 64 printable characters without spaces"
+        ),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]

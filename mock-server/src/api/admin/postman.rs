@@ -138,12 +138,13 @@ fn request(operation: Operation, found: &Value) -> Value {
         "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": test_script(operation)}}],
     });
     if operation == Operation::GetContract {
-        item["event"]
-            .as_array_mut()
-            .map(|events| events.push(json!({"listen": "prerequest", "script": {"type": "text/javascript", "exec": [
-                "// eSign completes on its own after a while: wait a second between polls.",
-                "if (Number(pm.collectionVariables.get('contractPolls') || 0) > 0) { setTimeout(() => {}, 1000); }",
-            ]}})));
+        let wait = json!({"listen": "prerequest", "script": {"type": "text/javascript", "exec": [
+            "// eSign completes on its own after a while: wait a second between polls.",
+            "if (Number(pm.collectionVariables.get('contractPolls') || 0) > 0) { setTimeout(() => {}, 1000); }",
+        ]}});
+        if let Some(events) = item["event"].as_array_mut() {
+            events.push(wait);
+        }
     }
     item
 }
