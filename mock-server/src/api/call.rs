@@ -19,6 +19,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::domain::flow::error::{FlowError, Refusal};
+use crate::domain::flow::ledger::{Ledger, Rules};
+use crate::domain::flow::records::Moment;
 use crate::domain::operation::Operation;
 use crate::fixtures::Fixtures;
 use crate::http::body;
@@ -175,6 +177,45 @@ impl Call<'_> {
             Some(Behaviour::Flow(change)) => Some(change),
             _ => None,
         }
+    }
+
+    /// Runs a step of the flow on the client's ledger, with the key for the ids the request makes
+    /// (the same request made again gets other ids) and the flow's time now.
+    ///
+    /// # Errors
+    ///
+    /// The step's refusal, as [`refused`] answers it.
+    pub(crate) fn step<T>(
+        &self,
+        mut step: impl FnMut(&mut Ledger, &Rules, u64, Moment) -> Result<T, FlowError>,
+    ) -> Result<T, ApiError> {
+        let flow = &self.state.flow;
+        let now = flow.now();
+        let mut made = None;
+        flow.store.update(self.client, &mut |ledger| {
+            let key = ledger.occurrence_key(self.key, &flow.rules);
+            made = Some(step(ledger, &flow.rules, key, now));
+        });
+        made.ok_or(ApiError::Internal)?.map_err(refused)
+    }
+
+    /// Reads the client's ledger for a step that makes nothing (the `GET`s), with the request's
+    /// own key and the flow's time now.
+    ///
+    /// # Errors
+    ///
+    /// The step's refusal, as [`refused`] answers it.
+    pub(crate) fn look<T>(
+        &self,
+        mut look: impl FnMut(&Ledger, &Rules, u64, Moment) -> Result<T, FlowError>,
+    ) -> Result<T, ApiError> {
+        let flow = &self.state.flow;
+        let now = flow.now();
+        let mut found = None;
+        flow.store.update(self.client, &mut |ledger| {
+            found = Some(look(ledger, &flow.rules, self.key, now));
+        });
+        found.ok_or(ApiError::Internal)?.map_err(refused)
     }
 
     /// Applies the request's `answer` scenario, if any, to an answer (idempotent).

@@ -14,13 +14,12 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::call::{self, Answer, Call, refused};
+use super::call::{self, Answer, Call};
 use crate::domain::flow::ids::{self, derive};
 use crate::domain::flow::ledger::DEFAULT_ESIGN;
 use crate::domain::flow::records::EsignStatus;
 use crate::domain::flow::steps;
 use crate::domain::operation::Operation;
-use crate::http::error::ApiError;
 use crate::http::headers::{TRACE_ID, TRANSACTION_ID};
 use crate::state::AppState;
 
@@ -48,23 +47,10 @@ fn initiate_contract(call: Call<'_>) -> Answer {
         .flow_change()
         .and_then(|change| change.esign)
         .unwrap_or(DEFAULT_ESIGN);
-    let flow = &call.state.flow;
-    let now = flow.now();
-    let mut made = None;
-    let mut key_used = call.key;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
-        key_used = key;
-        made = Some(steps::initiate_contract(
-            ledger,
-            &flow.rules,
-            key,
-            &request.quote_id,
-            outcome,
-            now,
-        ));
-    });
-    let contract = made.ok_or(ApiError::Internal)?.map_err(refused)?;
+    let (contract, key) = call.step(|ledger, rules, key, now| {
+        steps::initiate_contract(ledger, rules, key, &request.quote_id, outcome, now)
+            .map(|contract| (contract, key))
+    })?;
     let header = |name| {
         call.headers
             .get(name)
@@ -79,7 +65,7 @@ fn initiate_contract(call: Call<'_>) -> Answer {
             "traceId": header(TRACE_ID).unwrap_or_default(),
             "description": "Contract initiated; the eSign envelope was sent to the signer.",
             "transactionId": header(TRANSACTION_ID)
-                .unwrap_or_else(|| ids::guid(derive(key_used, b"transaction")).to_lowercase()),
+                .unwrap_or_else(|| ids::guid(derive(key, b"transaction")).to_lowercase()),
             "esignRequestId": contract.esign_request_id,
         }),
     ))
@@ -106,21 +92,12 @@ pub(crate) async fn show(State(state): State<Arc<AppState>>, request: Request) -
 fn contract(call: Call<'_>) -> Answer {
     let query: ContractQuery = call::read(&call.value)?;
     let flow = &call.state.flow;
-    let now = flow.now();
-    let mut found = None;
-    flow.store.update(call.client, &mut |ledger| {
-        found = Some(
-            steps::contract_of(ledger, &flow.rules, call.key, &query.quote_id, now).map(
-                |contract| {
-                    let status = contract.status_at(now);
-                    let locked = status == EsignStatus::Signed;
-                    (contract.clone(), status, locked, contract.signed_at(now))
-                },
-            ),
-        );
-    });
-    let (contract, status, locked, signed_at) =
-        found.ok_or(ApiError::Internal)?.map_err(refused)?;
+    let (contract, now) = call.look(|ledger, rules, key, now| {
+        steps::contract_of(ledger, rules, key, &query.quote_id, now).map(|found| (found, now))
+    })?;
+    let status = contract.status_at(now);
+    let locked = status == EsignStatus::Signed;
+    let signed_at = contract.signed_at(now);
     Ok((
         StatusCode::OK,
         json!({

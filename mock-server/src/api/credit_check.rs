@@ -12,12 +12,11 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::call::{self, Answer, Call, refused};
+use super::call::{self, Answer, Call};
 use crate::domain::flow::ids::{self, derive};
 use crate::domain::flow::records::CreditCheck;
 use crate::domain::flow::steps;
 use crate::domain::operation::Operation;
-use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// The `approvalStatus` values that let the sale go on (the first is published).
@@ -44,18 +43,15 @@ pub(crate) async fn check(State(state): State<Arc<AppState>>, request: Request) 
 
 fn credit_check(call: Call<'_>) -> Answer {
     let request: NewCreditCheck = call::read(&call.value)?;
-    let flow = &call.state.flow;
-    let mut made = None;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
+    let answer = call.step(|ledger, rules, key, _| {
         let prepared = steps::prepare_credit_check(
             ledger,
-            &flow.rules,
+            rules,
             key,
             &request.quote_id,
             request.sub_account_id.as_deref(),
         );
-        made = Some(prepared.map(|id| {
+        prepared.map(|id| {
             let mut answer = answer(&id, key);
             call.shape(&mut answer);
             let approval_status = answer["approvalStatus"]
@@ -66,7 +62,7 @@ fn credit_check(call: Call<'_>) -> Answer {
                 && APPROVED.contains(&approval_status.as_str());
             steps::record_credit_check(
                 ledger,
-                &flow.rules,
+                rules,
                 CreditCheck {
                     credit_check_id: id,
                     quote_id: request.quote_id.clone(),
@@ -75,9 +71,8 @@ fn credit_check(call: Call<'_>) -> Answer {
                 },
             );
             answer
-        }));
-    });
-    let answer = made.ok_or(ApiError::Internal)?.map_err(refused)?;
+        })
+    })?;
     Ok((StatusCode::OK, answer))
 }
 

@@ -11,7 +11,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::call::{self, Answer, Call, refused};
+use super::call::{self, Answer, Call};
 use crate::domain::flow::ledger::OrderRef;
 use crate::domain::flow::steps::{self, Enriched, Enrichment};
 use crate::domain::operation::Operation;
@@ -55,20 +55,9 @@ fn enrich(
     sub_order_id: Option<&str>,
     enrichment: Enrichment,
 ) -> Result<Enriched, ApiError> {
-    let flow = &call.state.flow;
-    let mut made = None;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
-        made = Some(steps::enrich(
-            ledger,
-            &flow.rules,
-            key,
-            by,
-            sub_order_id,
-            enrichment.clone(),
-        ));
-    });
-    made.ok_or(ApiError::Internal)?.map_err(refused)
+    call.step(|ledger, rules, key, _| {
+        steps::enrich(ledger, rules, key, by, sub_order_id, enrichment.clone())
+    })
 }
 
 fn by_order(call: Call<'_>, enrichment: Enrichment, message: &str) -> Answer {

@@ -11,10 +11,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
-use super::call::{self, Answer, Call, refused};
+use super::call::{self, Answer, Call};
 use crate::domain::flow::steps::{self, NewOrder};
 use crate::domain::operation::Operation;
-use crate::http::error::ApiError;
 use crate::state::AppState;
 
 #[derive(Deserialize)]
@@ -49,24 +48,14 @@ fn create_order(call: Call<'_>) -> Answer {
     let statuses = call
         .flow_change()
         .and_then(|change| change.order_statuses.clone());
-    let flow = &call.state.flow;
-    let now = flow.now();
-    let mut made = None;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
-        made = Some(steps::create_order(
-            ledger,
-            &flow.rules,
-            key,
-            NewOrder {
-                quote_id: quote_id.clone(),
-                terms_accepted: request.terms_accepted,
-                statuses: statuses.clone(),
-            },
-            now,
-        ));
-    });
-    let order = made.ok_or(ApiError::Internal)?.map_err(refused)?;
+    let order = call.step(|ledger, rules, key, now| {
+        let order = NewOrder {
+            quote_id: quote_id.clone(),
+            terms_accepted: request.terms_accepted,
+            statuses: statuses.clone(),
+        };
+        steps::create_order(ledger, rules, key, order, now)
+    })?;
     Ok((
         StatusCode::OK,
         json!({

@@ -15,10 +15,9 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::call::{self, Answer, Call, refused};
+use super::call::{self, Answer, Call};
 use crate::domain::flow::steps::{self, OrderStatus, StatusSearch};
 use crate::domain::operation::Operation;
-use crate::http::error::ApiError;
 use crate::state::AppState;
 
 /// The page size when `limit` is not given.
@@ -56,19 +55,9 @@ fn order_status(call: Call<'_>) -> Answer {
         "ContractNumber" => StatusSearch::Contract(id),
         other => StatusSearch::Other(other, id),
     };
-    let flow = &call.state.flow;
-    let now = flow.now();
-    let mut found = None;
-    flow.store.update(call.client, &mut |ledger| {
-        found = Some(steps::order_status(
-            ledger,
-            &flow.rules,
-            call.key,
-            search,
-            now,
-        ));
-    });
-    let orders = found.ok_or(ApiError::Internal)?.map_err(refused)?;
+    let (orders, now) = call.look(|ledger, rules, key, now| {
+        steps::order_status(ledger, rules, key, search, now).map(|found| (found, now))
+    })?;
     let shown = |order: &OrderStatus| {
         json!({
             "orderNumber": order.order_number,
@@ -92,7 +81,7 @@ fn order_status(call: Call<'_>) -> Answer {
         json!({
             "status": 200,
             "responseData": data,
-            "timestamp": call::rfc3339(flow.wall(now)),
+            "timestamp": call::rfc3339(call.state.flow.wall(now)),
         }),
     ))
 }

@@ -63,21 +63,16 @@ fn create_quote(call: Call<'_>) -> Answer {
         sub_account_id: request.sub_account_id,
         account_name,
     };
-    let flow = &call.state.flow;
-    let now = flow.now();
-    let mut made = None;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
-        made = Some(steps::create_quote(
+    let quote = call.step(|ledger, rules, key, now| {
+        Ok(steps::create_quote(
             ledger,
-            &flow.rules,
+            rules,
             key,
             account.clone(),
             product,
             now,
-        ));
-    });
-    let quote = made.ok_or(crate::http::error::ApiError::Internal)?;
+        ))
+    })?;
     Ok((
         StatusCode::OK,
         json!({
@@ -130,23 +125,9 @@ fn site(call: Call<'_>) -> Answer {
             address.street, address.city, address.state, address.zip_code
         )
     });
-    let flow = &call.state.flow;
-    let now = flow.now();
-    let mut made = None;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
-        made = Some(steps::add_site(
-            ledger,
-            &flow.rules,
-            key,
-            &request.quote_id,
-            label.clone(),
-            now,
-        ));
-    });
-    let site = made
-        .ok_or(crate::http::error::ApiError::Internal)?
-        .map_err(refused)?;
+    let site = call.step(|ledger, rules, key, now| {
+        steps::add_site(ledger, rules, key, &request.quote_id, label.clone(), now)
+    })?;
     Ok((
         StatusCode::OK,
         json!({
@@ -195,24 +176,17 @@ fn config(call: Call<'_>) -> Answer {
             f.name.eq_ignore_ascii_case("Port Speed") || f.code.as_deref() == Some("ATT_SPEED")
         })
         .map_or_else(|| "100M".to_owned(), |f| f.value.clone());
-    let flow = &call.state.flow;
-    let now = flow.now();
-    let mut made = None;
-    flow.store.update(call.client, &mut |ledger| {
-        let key = ledger.occurrence_key(call.key, &flow.rules);
-        made = Some(steps::add_config(
+    let (config, product) = call.step(|ledger, rules, key, now| {
+        steps::add_config(
             ledger,
-            &flow.rules,
+            rules,
             key,
             &request.quote_id,
             request.site_id.clone(),
             speed.clone(),
             now,
-        ));
-    });
-    let (config, product) = made
-        .ok_or(crate::http::error::ApiError::Internal)?
-        .map_err(refused)?;
+        )
+    })?;
     Ok((
         StatusCode::OK,
         json!({
