@@ -3,14 +3,21 @@
 //! connection it arrived on.
 //!
 //! hyper enforces the head limits and the read timeout (a head that never ends, a kept-alive
-//! connection left idle: `header_read_timeout`). Shutdown is hyper-util's graceful one: the
-//! listener closes at once (new connections are refused), requests in flight finish (for at most
-//! [`SHUTDOWN_GRACE`], since a `timeout` scenario may be sleeping), idle connections close.
+//! connection left idle: `header_read_timeout`).
+//!
+//! A shutdown answers what it accepted: the listener closes at once (new connections are
+//! refused); for [`SHUTDOWN_LINGER`] the open connections are still served, every answer with
+//! `Connection: close`, so that a request already on its way over a kept-alive connection is
+//! answered and its client stops reusing the connection; then hyper-util's graceful shutdown
+//! closes the idle connections and lets requests in flight finish, for at most
+//! [`SHUTDOWN_GRACE`] (a `timeout` scenario may be sleeping). Without open connections the
+//! shutdown does not wait.
 
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -31,6 +38,36 @@ use crate::http::respond::error_text;
 
 /// How long a shutdown waits for requests in flight.
 pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+/// How long, at a shutdown, open connections are still served (each answer closing its
+/// connection) before the idle ones are closed: the time for a request already sent to arrive.
+pub(crate) const SHUTDOWN_LINGER: Duration = Duration::from_millis(500);
+
+/// What the accept loop and the connections share about a shutdown.
+#[derive(Debug, Default)]
+struct Draining {
+    /// Set once the shutdown began: every answer then closes its connection.
+    on: AtomicBool,
+    /// Connections being served.
+    open: AtomicUsize,
+    /// Requests handed to the application whose answer has not been made yet.
+    answering: AtomicUsize,
+}
+
+/// Counts a connection while it is served.
+struct Open(Arc<Draining>);
+
+impl Open {
+    fn new(draining: &Arc<Draining>) -> Self {
+        draining.open.fetch_add(1, Ordering::SeqCst);
+        Open(Arc::clone(draining))
+    }
+}
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// How long a refused connection may take to receive its 503.
 const REFUSE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -161,6 +198,7 @@ pub(crate) async fn serve(
     shutdown: impl Future<Output = ()> + Send,
 ) -> io::Result<()> {
     let graceful = GracefulShutdown::new();
+    let draining = Arc::new(Draining::default());
     let slots = Arc::new(Semaphore::new(options.max_connections));
     let options = Arc::new(options);
     let mut shutdown = std::pin::pin!(shutdown);
@@ -187,6 +225,7 @@ pub(crate) async fn serve(
             connection: Arc::clone(&connection),
         };
         let (app, options, watcher) = (app.clone(), Arc::clone(&options), graceful.watcher());
+        let draining = Arc::clone(&draining);
         tokio::spawn(async move {
             let Some(_slot) = slot else {
                 match &options.tls {
@@ -203,12 +242,17 @@ pub(crate) async fn serve(
                 return;
             };
             match &options.tls {
-                None => serve_connection(stream, app, connection, &options, watcher).await,
+                None => {
+                    serve_connection(stream, app, connection, &options, watcher, draining).await;
+                }
                 Some(tls) => {
                     let handshake = tls.acceptor.accept(stream);
                     match tokio::time::timeout(options.read_timeout, handshake).await {
                         Ok(Ok(stream)) => {
-                            serve_connection(stream, app, connection, &options, watcher).await;
+                            let served = serve_connection(
+                                stream, app, connection, &options, watcher, draining,
+                            );
+                            served.await;
                         }
                         Ok(Err(error)) => tracing::debug!(%error, "TLS handshake failed"),
                         Err(_) => tracing::debug!("TLS handshake timed out"),
@@ -218,13 +262,27 @@ pub(crate) async fn serve(
         });
     }
     drop(listener);
+    draining.on.store(true, Ordering::SeqCst);
+    // The linger: open connections are still served, each answer closing its connection; it
+    // ends early once every connection has closed.
+    let linger_ends = tokio::time::Instant::now() + SHUTDOWN_LINGER;
+    while draining.open.load(Ordering::SeqCst) > 0 && tokio::time::Instant::now() < linger_ends {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
         .is_err()
     {
+        let open = draining.open.load(Ordering::SeqCst);
+        let answering = draining.answering.load(Ordering::SeqCst).min(open);
         tracing::warn!(
             grace_s = SHUTDOWN_GRACE.as_secs(),
-            "requests still in flight after the grace period (a slow or timeout scenario?); stopping anyway"
+            open,
+            answering,
+            "connections still open after the grace period: {answering} waiting for their \
+             answer (a slow or timeout scenario), {} sending a request or receiving an answer \
+             slowly (a slow client, a slow-drip scenario); stopping anyway",
+            open - answering
         );
     }
     Ok(())
@@ -238,17 +296,33 @@ async fn serve_connection<S>(
     connection: Arc<Connection>,
     options: &ServeOptions,
     watcher: Watcher,
+    draining: Arc<Draining>,
 ) where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    let _open = Open::new(&draining);
     let handle = Arc::clone(&connection);
-    // Every request of this connection carries its handle.
-    let service = app.map_request(
-        move |mut request: axum::http::Request<hyper::body::Incoming>| {
-            request.extensions_mut().insert(Arc::clone(&handle));
-            request
-        },
-    );
+    let (entering, leaving) = (Arc::clone(&draining), draining);
+    // Every request of this connection carries its handle; once a shutdown began, every answer
+    // closes its connection.
+    let service = app
+        .map_request(
+            move |mut request: axum::http::Request<hyper::body::Incoming>| {
+                entering.answering.fetch_add(1, Ordering::SeqCst);
+                request.extensions_mut().insert(Arc::clone(&handle));
+                request
+            },
+        )
+        .map_response(move |mut response: axum::response::Response| {
+            leaving.answering.fetch_sub(1, Ordering::SeqCst);
+            if leaving.on.load(Ordering::SeqCst) {
+                response.headers_mut().insert(
+                    axum::http::header::CONNECTION,
+                    axum::http::HeaderValue::from_static("close"),
+                );
+            }
+            response
+        });
     let served = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(options.read_timeout)

@@ -15,5 +15,6 @@ mod routing;
 mod scenarios;
 mod search;
 mod selection;
+mod shutdown;
 mod tls;
 mod validation;
