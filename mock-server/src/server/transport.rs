@@ -13,11 +13,13 @@
 //! [`SHUTDOWN_GRACE`] (a `timeout` scenario may be sleeping). Without open connections the
 //! shutdown does not wait.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::io;
+use std::net::IpAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
@@ -41,6 +43,56 @@ pub(crate) const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// How long, at a shutdown, open connections are still served (each answer closing its
 /// connection) before the idle ones are closed: the time for a request already sent to arrive.
 pub(crate) const SHUTDOWN_LINGER: Duration = Duration::from_millis(500);
+
+/// Connections open per peer address, for the fair share: once no more than a quarter of the
+/// connection slots are free, a peer that holds half of them gets no more (503), so one client on
+/// the network (e.g. one that sends its heads slowly) cannot take every slot: the last quarter
+/// stays for the others.
+#[derive(Debug, Default)]
+struct Peers {
+    open: Mutex<HashMap<IpAddr, usize>>,
+}
+
+impl Peers {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, usize>> {
+        self.open
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Counts a new connection of `peer`; `false` when the peer is over its share now.
+    fn admit(self: &Arc<Self>, peer: IpAddr, free: usize, max: usize) -> (PeerCount, bool) {
+        let mut open = self.lock();
+        let count = open.entry(peer).or_insert(0);
+        let over_share = free <= max / 4 && *count >= (max / 2).max(1);
+        *count += 1;
+        (
+            PeerCount {
+                peers: Arc::clone(self),
+                peer,
+            },
+            !over_share,
+        )
+    }
+}
+
+/// One connection of a peer, counted while it lives.
+struct PeerCount {
+    peers: Arc<Peers>,
+    peer: IpAddr,
+}
+
+impl Drop for PeerCount {
+    fn drop(&mut self) {
+        let mut open = self.peers.lock();
+        if let Some(count) = open.get_mut(&self.peer) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.peer);
+            }
+        }
+    }
+}
 
 /// What the accept loop and the connections share about a shutdown.
 #[derive(Debug, Default)]
@@ -200,10 +252,11 @@ pub(crate) async fn serve(
     let graceful = GracefulShutdown::new();
     let draining = Arc::new(Draining::default());
     let slots = Arc::new(Semaphore::new(options.max_connections));
+    let peers = Arc::new(Peers::default());
     let options = Arc::new(options);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let (stream, _peer) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             // Shutdown first: a flood of connections must not keep the server from stopping.
             biased;
             () = &mut shutdown => break,
@@ -218,7 +271,16 @@ pub(crate) async fn serve(
             },
         };
         let _ = stream.set_nodelay(true);
-        let slot = Arc::clone(&slots).try_acquire_owned().ok();
+        let (peer_count, within_share) = peers.admit(
+            peer.ip(),
+            slots.available_permits(),
+            options.max_connections,
+        );
+        let slot = if within_share {
+            Arc::clone(&slots).try_acquire_owned().ok()
+        } else {
+            None
+        };
         let connection = Arc::new(Connection::default());
         let stream = FaultyStream {
             inner: stream,
@@ -227,6 +289,7 @@ pub(crate) async fn serve(
         let (app, options, watcher) = (app.clone(), Arc::clone(&options), graceful.watcher());
         let draining = Arc::clone(&draining);
         tokio::spawn(async move {
+            let _peer_count = peer_count;
             let Some(_slot) = slot else {
                 match &options.tls {
                     None => refuse(stream).await,

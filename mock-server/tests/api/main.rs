@@ -1,8 +1,10 @@
-//! The lookup endpoint, driven through the router without a socket (and once over a real one).
+//! The API: the lookup and the rest of the Ordering flow, driven through the router without a
+//! socket, and over real sockets where the transport matters.
 
 mod admin;
 mod auth;
 mod common;
+mod connections;
 mod faults;
 mod flow;
 mod generated;
@@ -15,6 +17,5 @@ mod routing;
 mod scenarios;
 mod search;
 mod selection;
-mod shutdown;
 mod tls;
 mod validation;

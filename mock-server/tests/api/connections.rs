@@ -1,6 +1,6 @@
-//! A shutdown answers what it accepted: clients sending back to back on kept-alive connections
-//! get an answer to every request they sent, the last one with `Connection: close`, and the
-//! mock stops soon after.
+//! Connections under pressure: a shutdown answers what it accepted (clients sending back to back
+//! on kept-alive connections get an answer to every request they sent, the last one with
+//! `Connection: close`, and the mock stops soon after), and one peer cannot take every slot.
 
 use std::time::Duration;
 
@@ -109,4 +109,68 @@ async fn a_shutdown_answers_every_request_clients_sent_on_kept_alive_connections
             "run {run}: the stop took {took:?}"
         );
     }
+}
+
+/// Connects from `local` (any address of 127.0.0.0/8 works on Linux) to the mock.
+async fn connect_from(local: [u8; 4], to: std::net::SocketAddr) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind(std::net::SocketAddr::from((local, 0)))
+        .expect("binds a loopback address");
+    socket.connect(to).await.expect("connects")
+}
+
+#[tokio::test]
+async fn one_peer_holding_half_the_slots_leaves_the_last_quarter_to_the_others() {
+    let server = MockServer::builder()
+        .max_connections(8)
+        .start()
+        .await
+        .expect("starts");
+    let address = server.address();
+    // A peer that opens connections and sends only the start of a head, holding each slot.
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for _ in 0..12 {
+        let mut stream = connect_from([127, 0, 0, 2], address).await;
+        stream
+            .write_all(b"POST /api/v1/customerAccountLookup HTTP/1.1\r\n")
+            .await
+            .expect("sends");
+        let mut answer = [0; 64];
+        match tokio::time::timeout(Duration::from_millis(300), stream.read(&mut answer)).await {
+            Ok(Ok(read)) if read > 0 => {
+                assert!(answer.starts_with(b"HTTP/1.1 503"), "{:?}", &answer[..read]);
+                refused += 1;
+            }
+            _ => held.push(stream),
+        }
+    }
+    assert_eq!(
+        (held.len(), refused),
+        (6, 6),
+        "the peer holds half the slots and a quarter"
+    );
+    // Other peers still get answers, until the slots left are used up.
+    for other in [[127, 0, 0, 3], [127, 0, 0, 4]] {
+        let mut stream = connect_from(other, address).await;
+        stream
+            .write_all(foundry_on_the_wire().as_bytes())
+            .await
+            .expect("sends");
+        assert_eq!(
+            read_answer(&mut stream).await,
+            Some(false),
+            "{other:?} is answered"
+        );
+        held.push(stream);
+    }
+    let mut one_more = connect_from([127, 0, 0, 5], address).await;
+    let mut answer = [0; 64];
+    let read = one_more.read(&mut answer).await.expect("reads");
+    assert!(
+        answer[..read].starts_with(b"HTTP/1.1 503"),
+        "every slot is taken now"
+    );
+    drop(held);
 }
