@@ -63,8 +63,10 @@ pub struct AppState {
     pub(crate) settings: LookupSettings,
     /// The base paths the API is served under.
     pub(crate) base_paths: Vec<String>,
-    /// The self-contained OpenAPI document served under `/__admin/openapi.{json,yaml}`.
-    pub(crate) openapi: Value,
+    /// The self-contained OpenAPI document served under `/__admin/openapi.{json,yaml}`, made on
+    /// the first request for it: making it takes several megabytes that a mock which is never
+    /// asked for it should not hold.
+    openapi: std::sync::OnceLock<Value>,
     /// The server-wide scenario, if one is on.
     pub(crate) active_scenario: ArcSwapOption<String>,
     /// Random failure injection.
@@ -141,7 +143,6 @@ impl AppState {
         let fixtures = Fixtures::load(&config.fixtures, &schemas).map_err(StateError::Fixtures)?;
         let referenced_scenarios = referenced_scenarios(&config);
         check_scenarios(&fixtures, &referenced_scenarios)?;
-        let openapi = alliance_schemas::openapi_json().map_err(StateError::Schemas)?;
         Ok(AppState {
             schemas,
             credentials: Credentials::new(config.clients.clone()),
@@ -158,7 +159,7 @@ impl AppState {
                 https: config.tls.is_some(),
             },
             base_paths,
-            openapi,
+            openapi: std::sync::OnceLock::new(),
             active_scenario: ArcSwapOption::new(config.scenario.clone().map(Arc::new)),
             chaos: Chaos::new(
                 config.failure_rate,
@@ -222,6 +223,20 @@ impl AppState {
 }
 
 impl AppState {
+    /// The self-contained OpenAPI document, made on the first call.
+    ///
+    /// # Errors
+    ///
+    /// [`SchemaError`] if the embedded document or a schema is broken (a defect of the build,
+    /// caught by the schemas crate's tests).
+    pub(crate) fn openapi(&self) -> Result<&Value, SchemaError> {
+        if let Some(document) = self.openapi.get() {
+            return Ok(document);
+        }
+        let document = alliance_schemas::openapi_json()?;
+        Ok(self.openapi.get_or_init(|| document))
+    }
+
     /// Loads the fixtures and scenarios again, as [`AppState::reload`] does, on a thread of its
     /// own so that requests are served meanwhile, one reload at a time: a caller that arrives
     /// while a reload runs gets that reload's outcome instead of starting another.

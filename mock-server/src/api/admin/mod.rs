@@ -254,38 +254,53 @@ async fn clear_requests(State(state): State<Arc<AppState>>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn openapi_json(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let document = served_document(&state, &headers);
-    respond::json(
+async fn openapi_json(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let document = served_document(&state, &headers)?;
+    Ok(respond::json(
         StatusCode::OK,
         serde_json::to_string_pretty(&document).unwrap_or_default(),
-    )
+    ))
 }
 
-async fn postman_json(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let document = served_document(&state, &headers);
-    respond::json(
+async fn postman_json(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let document = served_document(&state, &headers)?;
+    Ok(respond::json(
         StatusCode::OK,
         serde_json::to_string_pretty(&postman::collection(&document)).unwrap_or_default(),
-    )
+    ))
 }
 
-async fn openapi_yaml(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
-    let document = served_document(&state, &headers);
-    (
+async fn openapi_yaml(
+    State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let document = served_document(&state, &headers)?;
+    Ok((
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/yaml"),
         )],
         yaml_serde::to_string(&document).unwrap_or_default(),
     )
-        .into_response()
+        .into_response())
 }
 
 /// The OpenAPI document with the address the caller used as its first server, so that a tool
 /// importing it from a mock on another port sends requests to that mock.
-fn served_document(state: &AppState, headers: &HeaderMap) -> Value {
-    let mut document = state.openapi.clone();
+fn served_document(state: &AppState, headers: &HeaderMap) -> Result<Value, ApiError> {
+    let mut document = state
+        .openapi()
+        .map_err(|error| {
+            tracing::error!(%error, "the embedded OpenAPI document cannot be made");
+            ApiError::Internal
+        })?
+        .clone();
     let host = headers
         .get(header::HOST)
         .and_then(|value| value.to_str().ok())
@@ -299,7 +314,7 @@ fn served_document(state: &AppState, headers: &HeaderMap) -> Value {
         let mock = json!({"url": format!("{scheme}://{host}"), "description": "This mock."});
         point_servers_at(&mut document, &mock);
     }
-    document
+    Ok(document)
 }
 
 /// Puts `mock` first in every `servers` list of the document (top level, paths, operations), in
