@@ -133,7 +133,7 @@ async fn admin_body<T: serde::de::DeserializeOwned>(
 /// Runs `change` on the ledger of whichever client holds a record it finds; `true` once found.
 fn on_owner(flow: &Flow, change: &mut dyn FnMut(&mut Ledger) -> bool) -> bool {
     let mut found = false;
-    for client in flow.store.snapshot().into_keys() {
+    for client in flow.store.clients() {
         flow.store
             .update(&client, &mut |ledger| found = change(ledger));
         if found {

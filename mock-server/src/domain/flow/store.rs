@@ -19,6 +19,9 @@ pub(crate) trait FlowStore: Send + Sync + Debug {
     /// A copy of every ledger that holds a record, by client id.
     fn snapshot(&self) -> BTreeMap<String, Ledger>;
 
+    /// The ids of the clients whose ledger holds a record.
+    fn clients(&self) -> Vec<String>;
+
     /// Forgets the ledger of `client`, or of every client; returns how many records went.
     fn clear(&self, client: Option<&str>) -> usize;
 }
@@ -56,6 +59,10 @@ impl FlowStore for MemoryStore {
 
     fn snapshot(&self) -> BTreeMap<String, Ledger> {
         self.ledgers().clone()
+    }
+
+    fn clients(&self) -> Vec<String> {
+        self.ledgers().keys().cloned().collect()
     }
 
     fn clear(&self, client: Option<&str>) -> usize {
