@@ -258,22 +258,24 @@ async fn openapi_json(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let document = served_document(&state, &headers)?;
-    Ok(respond::json(
-        StatusCode::OK,
-        serde_json::to_string_pretty(&document).unwrap_or_default(),
-    ))
+    Ok(pretty(&served_document(&state, &headers)?))
 }
 
 async fn postman_json(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let document = served_document(&state, &headers)?;
-    Ok(respond::json(
+    Ok(pretty(&postman::collection(&served_document(
+        &state, &headers,
+    )?)))
+}
+
+/// 200 with a JSON document written for people to read.
+fn pretty(document: &Value) -> Response {
+    respond::json(
         StatusCode::OK,
-        serde_json::to_string_pretty(&postman::collection(&document)).unwrap_or_default(),
-    ))
+        serde_json::to_string_pretty(document).unwrap_or_default(),
+    )
 }
 
 async fn openapi_yaml(
