@@ -7,7 +7,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::{SchemaName, Tag};
 
-/// The contract suite of the AT&T Alliance End-Customer Lookup API.
+/// The contract suite of the AT&T Alliance Ordering API: End-Customer Lookup, then quote,
+/// credit check, contract, order, enrichment and order status.
 ///
 /// Exit codes: 0 every case passed (or the body is valid, or no drift); 1 a contract is
 /// violated (or the endpoints differ); 2 a usage error or an endpoint that cannot be reached.
@@ -42,9 +43,13 @@ pub struct CaseArgs {
     pub lookups: Option<PathBuf>,
 
     /// Run only the cases with this tag: smoke, auth, validation, schema, behaviour,
-    /// generative, lookups.
+    /// generative, lookups, flow.
     #[arg(long, env = "CONTRACT_ONLY", value_name = "TAG")]
     pub only: Option<Tag>,
+
+    /// Run only the cases that call this operation (its operationId, e.g. createOrder).
+    #[arg(long, env = "CONTRACT_OPERATION", value_name = "OPERATION_ID")]
+    pub operation: Option<String>,
 
     /// How many valid and how many invalid requests the generative cases send (fixed seed).
     #[arg(
@@ -68,28 +73,68 @@ pub struct CaseArgs {
     /// file the mock's --tls-write-cert wrote.
     #[arg(long, env = "CONTRACT_CA_CERT", value_name = "FILE")]
     pub ca_cert: Option<PathBuf>,
+
+    /// The longest a flow waits for an answer to settle (a contract's signature, an order's
+    /// status), in seconds. A contract still unsigned then skips the rest of the flow; a status
+    /// that never changed is fine.
+    #[arg(
+        long,
+        env = "CONTRACT_WAIT_SECS",
+        default_value_t = 30,
+        value_name = "SECONDS"
+    )]
+    pub wait_secs: u64,
+
+    /// Run the cases that create quotes, contracts and orders against an endpoint that is not
+    /// on this machine. Without it they are skipped, and the report says so: a flow against
+    /// production must never create a real order by accident. The environment variable takes
+    /// 1, true, yes or on.
+    #[arg(
+        long,
+        env = "CONTRACT_ALLOW_WRITES",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub allow_writes: bool,
 }
 
 /// `contract-tests run`.
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// The endpoint's base URL (the lookup is POSTed to BASE/api/v1/customerAccountLookup), or
-    /// the lookup's full URL when it ends with /customerAccountLookup.
+    /// The endpoint's base URL for every operation (the lookup is POSTed to
+    /// BASE/api/v1/customerAccountLookup), or the lookup's full URL when it ends with
+    /// /customerAccountLookup. Required unless the --target file sets base-url.
     #[arg(long, env = "CONTRACT_BASE_URL", value_name = "URL")]
-    pub base_url: String,
+    pub base_url: Option<String>,
 
-    /// The client_id header.
+    /// A TOML target file: a base URL per step, the environment variables holding the
+    /// credentials, allow-writes (see contract-tests/README.md). Flags win over it.
+    #[arg(long, env = "CONTRACT_TARGET", value_name = "FILE")]
+    pub target: Option<PathBuf>,
+
+    /// The base URL of one step, for endpoints that serve each step on its own host:
+    /// OPERATION_ID=URL, e.g. createOrder=https://att-order-eapi.gw.cloud.att.com. Repeatable
+    /// (in the variable: comma-separated).
+    #[arg(
+        long = "step-url",
+        env = "CONTRACT_STEP_URLS",
+        value_delimiter = ',',
+        value_name = "OPERATION_ID=URL"
+    )]
+    pub step_urls: Vec<String>,
+
+    /// The client_id header. Required unless the --target file names its variable.
     #[arg(long, env = "CONTRACT_CLIENT_ID", value_name = "ID")]
-    pub client_id: String,
+    pub client_id: Option<String>,
 
-    /// The client_secret header. Never printed or written to a report.
+    /// The client_secret header. Never printed or written to a report. Required unless the
+    /// --target file names its variable.
     #[arg(
         long,
         env = "CONTRACT_CLIENT_SECRET",
         hide_env_values = true,
         value_name = "SECRET"
     )]
-    pub client_secret: String,
+    pub client_secret: Option<String>,
 
     /// Write a JUnit XML report to FILE.
     #[arg(long, env = "CONTRACT_JUNIT", value_name = "FILE")]
@@ -98,6 +143,12 @@ pub struct RunArgs {
     /// Write a JSON report to FILE.
     #[arg(long, env = "CONTRACT_JSON", value_name = "FILE")]
     pub json: Option<PathBuf>,
+
+    /// Write an evidence bundle to DIR (created if needed): junit.xml, report.json (with the
+    /// coverage) and exchanges.har (every request and answer, client_secret as ***), to attach
+    /// when asking for production access.
+    #[arg(long, env = "CONTRACT_EVIDENCE", value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
 
     /// Fail on assumed checks too (undocumented statuses and error bodies): for the mock.
     /// The environment variable takes 1, true, yes or on (and 0, false, no or off).
@@ -116,7 +167,8 @@ pub struct RunArgs {
 /// `contract-tests validate`.
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
-    /// The schema: lookup-response, account, lookup-request or error.
+    /// The schema: the name of a file of schemas/ without .schema.json, e.g. lookup-response,
+    /// order-response, credit-check-response or error.
     #[arg(long, env = "CONTRACT_SCHEMA", value_name = "SCHEMA")]
     pub schema: SchemaName,
 

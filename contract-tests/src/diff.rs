@@ -1,6 +1,8 @@
 //! The drift report: the same cases against two endpoints (typically the mock and the real one),
-//! and every way their answers differ: status codes, error shapes, field presence and types,
-//! nullability and result counts. Values are not compared: two endpoints hold different data.
+//! over every operation the cases call, and every way their answers differ: status codes, error
+//! shapes, field presence and types, nullability, result counts, and the shape of ids (length and
+//! characters: an 18-character Salesforce id against a 15-character one). Values are not
+//! compared: two endpoints hold different data, and a flow makes new ids on each.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Write as _};
@@ -17,7 +19,8 @@ pub struct Difference {
     pub case: String,
     /// The call within the case, from 1.
     pub call: usize,
-    /// `status`, `body`, `result count`, `field presence`, `type`, `nullability`.
+    /// `status`, `body`, `calls`, `result count`, `field presence`, `type`, `nullability`,
+    /// `id shape`.
     pub aspect: &'static str,
     /// Where in the body, as a pattern (`/*/acid`: `acid` of every account); empty for the whole.
     pub pointer: String,
@@ -30,7 +33,7 @@ pub struct Difference {
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let pointer = match (self.pointer.as_str(), self.aspect) {
-            ("", "status" | "body" | "result count") => String::new(),
+            ("", "status" | "body" | "result count" | "calls") => String::new(),
             ("", _) => " at (root)".to_owned(),
             (pointer, _) => format!(" at {pointer}"),
         };
@@ -48,6 +51,21 @@ pub fn compare(left: &[CaseResult], right: &[CaseResult]) -> Vec<Difference> {
     for (a, b) in left.iter().zip(right) {
         for (index, (x, y)) in a.exchanges.iter().zip(&b.exchanges).enumerate() {
             compare_exchange(&a.name, index + 1, x, y, &mut differences);
+        }
+        if a.exchanges.len() != b.exchanges.len() {
+            // A flow that stopped early on one side (a missing id, writes not allowed).
+            let calls = |r: &CaseResult| match &r.stopped {
+                Some(reason) => format!("{} call(s), then stopped: {reason}", r.exchanges.len()),
+                None => format!("{} call(s)", r.exchanges.len()),
+            };
+            differences.push(Difference {
+                case: a.name.clone(),
+                call: a.exchanges.len().min(b.exchanges.len()) + 1,
+                aspect: "calls",
+                pointer: String::new(),
+                left: calls(a),
+                right: calls(b),
+            });
         }
     }
     differences
@@ -101,13 +119,10 @@ fn compare_exchange(
         match (sx.get(pointer), sy.get(pointer)) {
             (Some(_), None) => push("field presence", pointer, "present".into(), "absent".into()),
             (None, Some(_)) => push("field presence", pointer, "absent".into(), "present".into()),
-            (Some(tx), Some(ty)) if tx != ty => {
-                let without_null = |t: &BTreeSet<&'static str>| {
-                    t.iter()
-                        .filter(|k| **k != "null")
-                        .copied()
-                        .collect::<BTreeSet<_>>()
-                };
+            (Some(tx), Some(ty)) if tx != ty && !(is_id_shape(tx) || is_id_shape(ty)) => {
+                fn without_null(t: &BTreeSet<String>) -> BTreeSet<&String> {
+                    t.iter().filter(|k| *k != "null").collect()
+                }
                 let (nx, ny) = (without_null(tx), without_null(ty));
                 // `null` on one side where the other has a value, or null only on one side.
                 let aspect = if nx == ny || nx.is_empty() || ny.is_empty() {
@@ -117,26 +132,68 @@ fn compare_exchange(
                 };
                 push(aspect, pointer, join(tx), join(ty));
             }
+            (Some(tx), Some(ty)) if tx != ty => {
+                // Both strings: the ids differ in shape.
+                if is_id_shape(tx) && is_id_shape(ty) {
+                    push("id shape", pointer, join(tx), join(ty));
+                } else {
+                    let as_type = |t: &BTreeSet<String>| {
+                        let types: BTreeSet<String> = t
+                            .iter()
+                            .map(|k| if k.starts_with("id: ") { "string".to_owned() } else { k.clone() })
+                            .collect();
+                        join(&types)
+                    };
+                    push("type", pointer, as_type(tx), as_type(ty));
+                }
+            }
             _ => {}
         }
     }
 }
 
-fn join(types: &BTreeSet<&'static str>) -> String {
-    types.iter().copied().collect::<Vec<_>>().join(" or ")
+/// Whether a set of kinds is an id's shape (`id: 18 letters and digits`).
+fn is_id_shape(kinds: &BTreeSet<String>) -> bool {
+    kinds.iter().any(|k| k.starts_with("id: "))
+}
+
+/// The shape of an id: its length and what it is made of.
+fn id_shape(id: &str) -> String {
+    let length = id.chars().count();
+    let class = if id.chars().all(|c| c.is_ascii_digit()) {
+        "digits"
+    } else if length == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        "GUID"
+    } else if id.chars().all(|c| c.is_ascii_alphanumeric()) {
+        "letters and digits"
+    } else {
+        "other characters"
+    };
+    format!("id: {length} {class}")
+}
+
+/// Whether the key at the end of `pointer` names an id (`quoteId`, `subOrderID`).
+fn names_an_id(pointer: &str) -> bool {
+    let key = pointer.rsplit('/').next().unwrap_or_default();
+    key.ends_with("Id") || key.ends_with("ID")
+}
+
+fn join(types: &BTreeSet<String>) -> String {
+    types.iter().cloned().collect::<Vec<_>>().join(" or ")
 }
 
 /// Every position of a JSON value with the types seen there; array items collapse into `*`, so
 /// the accounts of an answer share one pattern.
-fn shape(value: &Value) -> BTreeMap<String, BTreeSet<&'static str>> {
-    fn walk(value: &Value, pointer: String, out: &mut BTreeMap<String, BTreeSet<&'static str>>) {
+fn shape(value: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    fn walk(value: &Value, pointer: String, out: &mut BTreeMap<String, BTreeSet<String>>) {
         let kind = match value {
-            Value::Null => "null",
-            Value::Bool(_) => "boolean",
-            Value::Number(_) => "number",
-            Value::String(_) => "string",
-            Value::Array(_) => "array",
-            Value::Object(_) => "object",
+            Value::Null => "null".to_owned(),
+            Value::Bool(_) => "boolean".to_owned(),
+            Value::Number(_) => "number".to_owned(),
+            Value::String(id) if names_an_id(&pointer) => id_shape(id),
+            Value::String(_) => "string".to_owned(),
+            Value::Array(_) => "array".to_owned(),
+            Value::Object(_) => "object".to_owned(),
         };
         out.entry(pointer.clone()).or_default().insert(kind);
         match value {
@@ -191,6 +248,12 @@ mod tests {
 
     fn exchange(status: u16, body: &str) -> Exchange {
         Exchange {
+            step: "customerAccountLookup".into(),
+            captured: BTreeMap::new(),
+            started: String::new(),
+            elapsed_us: 0,
+            asked: None,
+            response_headers: Vec::new(),
             request: SentRequest {
                 method: "POST".into(),
                 url: String::new(),
@@ -228,6 +291,22 @@ mod tests {
                 "c (call 1): type at /*/accountId: A string, B number",
                 "c (call 1): nullability at /*/acid: A null, B string",
                 "c (call 1): field presence at /*/loaStatus: A present, B absent",
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_are_compared_by_shape_not_value() {
+        let a = exchange(200, r#"{"quoteId":"0Q0KQ000000CvYs0AK","orderId":"801Kf000004FnicIAC"}"#);
+        let b = exchange(200, r#"{"quoteId":"0Q0KQ000001AbCd1AK","orderId":"801Kf000004Fnic"}"#);
+        let found: Vec<String> = differences(&a, &b)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                "c (call 1): id shape at /orderId: A id: 18 letters and digits, B id: 15 letters and digits"
             ]
         );
     }

@@ -1,13 +1,18 @@
-//! What one answer of the lookup must show, and the checks that judge it.
+//! What one answer must show, and the checks that judge it.
 //!
-//! Every answer first goes through [`Contract::check_lookup_answer`] (the schemas); the checks
-//! here add what a schema cannot say: the status, the documented exact match of city, state and
-//! ZIP, the "No customer found." message, and that names relate to the query. A check that rests
-//! on behaviour the real API does not document is *assumed*: a warning in [`Mode::Tolerant`], a
-//! violation in [`Mode::Strict`].
+//! Every answer first goes through [`Contract::check_answer`] (the operation's schemas); the
+//! checks here add what a schema cannot say: the status, ids carried from earlier steps, and for
+//! the lookup the documented exact match of city, state and ZIP, the "No customer found."
+//! message, and that names relate to the query. A check that rests on behaviour the real API
+//! does not document is *assumed*: a warning in [`Mode::Tolerant`], a violation in
+//! [`Mode::Strict`].
+
+use std::collections::BTreeMap;
 
 use serde_json::Value;
 
+use crate::api::Operation;
+use crate::basis::{self, Basis};
 use crate::finding::{Finding, Severity};
 use crate::{Contract, Mode};
 
@@ -19,8 +24,8 @@ pub const NO_CUSTOMER_FOUND: &str = "No customer found.";
 pub enum Presence {
     /// Not found is a fine answer.
     Optional,
-    /// The portal's reference example: the mock has it, a real endpoint may not. Not found fails
-    /// in strict mode and skips the call otherwise.
+    /// The portal's reference example: the mock's fixture book has it, a real endpoint or a mock
+    /// with generated data may not. Not found skips the call, saying why.
     Reference,
     /// The caller says the customer exists (`--lookups`): not found fails.
     Known,
@@ -36,7 +41,15 @@ pub enum Expectation {
         /// Whether AT&T documents that status (401) or the project assumes it (400, 415).
         documented: bool,
         /// What makes the request wrong, for the report: `a missing x-trace-id`.
-        reason: &'static str,
+        reason: String,
+        /// What the broken rule rests on: accepting a request that breaks an assumed rule is
+        /// only an assumed finding.
+        rule: Basis,
+    },
+    /// A valid request of a flow: a 2xx whose answer validates, with values at some pointers.
+    Success {
+        /// Values the answer must hold.
+        fields: Vec<Field>,
     },
     /// A valid lookup: 200 with accounts that fit the query, or "No customer found.".
     Answer {
@@ -47,6 +60,42 @@ pub enum Expectation {
     },
     /// A lookup that must find nobody.
     NotFound,
+}
+
+/// A value an answer must hold at a pointer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Where, in the answer.
+    pub pointer: String,
+    /// What it must be.
+    pub is: Is,
+}
+
+/// What a [`Field`] must be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Is {
+    /// The value captured earlier under this name: an id carried through.
+    Captured(String),
+    /// This value.
+    Value(Value),
+}
+
+impl Field {
+    /// The answer carries the captured `name` at `pointer`.
+    pub fn carries(pointer: &str, name: &str) -> Self {
+        Field {
+            pointer: pointer.to_owned(),
+            is: Is::Captured(name.to_owned()),
+        }
+    }
+
+    /// The answer holds `value` at `pointer`.
+    pub fn equals(pointer: &str, value: Value) -> Self {
+        Field {
+            pointer: pointer.to_owned(),
+            is: Is::Value(value),
+        }
+    }
 }
 
 /// The result of checking one answer.
@@ -68,13 +117,18 @@ impl Expectation {
                 status,
                 documented,
                 reason,
+                rule,
             } => {
                 let mut assumed = vec![error_body];
                 if !documented {
                     assumed.push(format!("status {status} for {reason}"));
                 }
+                if !rule.is_contract() {
+                    assumed.push(format!("{reason} is refused"));
+                }
                 assumed
             }
+            Expectation::Success { .. } => Vec::new(),
             Expectation::Answer { .. } => vec![
                 "account names contain the requested name (fuzzy matching is undocumented)"
                     .to_owned(),
@@ -85,17 +139,18 @@ impl Expectation {
         }
     }
 
-    /// Checks one answer to `request` (the body sent, when it was JSON).
-    pub fn check(
-        &self,
-        contract: &Contract,
-        mode: Mode,
-        request: Option<&Value>,
-        status: u16,
-        body: &[u8],
-    ) -> Checked {
+    /// Checks one answer of `operation` to `request` (the body sent, when it was JSON), with
+    /// the values captured so far.
+    pub fn check(&self, contract: &Contract, mode: Mode, answer: &Answer<'_>) -> Checked {
+        let Answer {
+            operation,
+            request,
+            captured,
+            status,
+            body,
+        } = *answer;
         let mut checked = Checked {
-            findings: contract.check_lookup_answer(status, body, mode),
+            findings: contract.check_answer(operation, status, body, mode),
             skipped: None,
         };
         let json: Option<Value> = serde_json::from_slice(body).ok();
@@ -104,7 +159,26 @@ impl Expectation {
                 status: expected,
                 documented,
                 reason,
-            } => check_rejected(&mut checked, mode, status, *expected, *documented, reason),
+                rule,
+            } => check_rejected(
+                &mut checked,
+                mode,
+                status,
+                (*expected, *documented),
+                reason,
+                *rule,
+            ),
+            Expectation::Success { fields } => {
+                if !(200..300).contains(&status) {
+                    checked.findings.push(documented_violation(
+                        "status",
+                        "",
+                        format!("expected a 2xx for a valid {} request, got {status}", operation.id),
+                    ));
+                } else if let Some(json) = &json {
+                    check_fields(&mut checked, mode, operation, json, captured, fields);
+                }
+            }
             Expectation::Answer {
                 presence,
                 expected_ids,
@@ -159,15 +233,71 @@ impl Expectation {
     }
 }
 
+/// An answer to judge.
+#[derive(Debug, Clone, Copy)]
+pub struct Answer<'a> {
+    /// The operation called.
+    pub operation: &'a Operation,
+    /// The body sent, when it was JSON.
+    pub request: Option<&'a Value>,
+    /// The values captured so far in the case.
+    pub captured: &'a BTreeMap<String, Value>,
+    /// The answer's status.
+    pub status: u16,
+    /// The answer's body.
+    pub body: &'a [u8],
+}
+
+fn check_fields(
+    checked: &mut Checked,
+    mode: Mode,
+    operation: &Operation,
+    json: &Value,
+    captured: &BTreeMap<String, Value>,
+    fields: &[Field],
+) {
+    let schema = operation.success_schema();
+    for field in fields {
+        let (expected, what) = match &field.is {
+            Is::Captured(name) => match captured.get(name) {
+                Some(value) => (value, format!("the {name} of an earlier step")),
+                None => continue,
+            },
+            Is::Value(value) => (value, "the value of a settled answer".to_owned()),
+        };
+        let found = json.pointer(&field.pointer);
+        if found == Some(expected) {
+            continue;
+        }
+        let message = match found {
+            Some(found) => format!("expected {expected} ({what}), found {found}"),
+            None => format!("expected {expected} ({what}), found nothing"),
+        };
+        let basis = schema.map_or(Basis::Assumed, |s| basis::at(s, &field.pointer));
+        checked.findings.push(if basis.is_contract() && found.is_some() {
+            documented_violation("carried-value", &field.pointer, message)
+        } else {
+            assumed_finding(mode, "carried-value", &field.pointer, message)
+        });
+    }
+}
+
 fn check_rejected(
     checked: &mut Checked,
     mode: Mode,
     status: u16,
-    expected: u16,
-    documented: bool,
+    (expected, documented): (u16, bool),
     reason: &str,
+    rule: Basis,
 ) {
-    if !(400..500).contains(&status) {
+    if (200..300).contains(&status) && !rule.is_contract() {
+        checked.findings.push(assumed_finding(
+            mode,
+            "status",
+            "",
+            format!("expected a 4xx ({expected}) for {reason}, got {status}"),
+        ));
+    } else if !(400..500).contains(&status) {
         checked.findings.push(documented_violation(
             "status",
             "",
@@ -240,16 +370,16 @@ fn empty_list(checked: &mut Checked, mode: Mode) {
 fn not_found(checked: &mut Checked, mode: Mode, presence: Presence) {
     match (presence, mode) {
         (Presence::Optional, _) => {}
-        (Presence::Known, _) | (Presence::Reference, Mode::Strict) => {
+        (Presence::Known, _) => {
             checked.findings.push(documented_violation(
                 "expected-account",
                 "",
                 "expected the customer to be found, got \"No customer found.\"".to_owned(),
             ));
         }
-        (Presence::Reference, Mode::Tolerant) => {
+        (Presence::Reference, _) => {
             checked.skipped = Some(
-                "the portal's reference customer is not on this endpoint; pass --lookups FILE"
+                "the portal's reference customer is not on this endpoint (a mock with --data generated has none); pass --lookups FILE"
                     .to_owned(),
             );
         }

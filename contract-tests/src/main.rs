@@ -9,10 +9,12 @@ use std::time::Duration;
 use anyhow::{Context as _, bail};
 use clap::Parser as _;
 use contract_tests::cli::{CaseArgs, Cli, Command, DiffArgs, RunArgs, ValidateArgs};
+use contract_tests::coverage::Coverage;
 use contract_tests::report::{self, RunInfo};
+use contract_tests::runner::Waits;
 use contract_tests::{
-    Case, CatalogueOptions, Contract, Mode, Runner, Strictness, Summary, Target, catalogue, diff,
-    lookups,
+    Case, CatalogueOptions, Contract, Mode, Runner, Severity, Summary, Target, catalogue, diff,
+    lookups, target,
 };
 
 #[tokio::main(flavor = "current_thread")]
@@ -44,9 +46,31 @@ fn cases(args: &CaseArgs, contract: &Contract) -> anyhow::Result<Vec<Case>> {
         lookups,
         generative_cases: args.generative_cases,
     };
-    let cases = catalogue::select(catalogue::default_cases(&options), args.only);
+    if let Some(id) = &args.operation
+        && contract.api().get(id).is_none()
+    {
+        let known: Vec<&str> = contract
+            .api()
+            .operations()
+            .iter()
+            .map(|op| op.id.as_str())
+            .collect();
+        bail!(
+            "--operation {id}: no operation is called so; expected one of {}",
+            known.join(", ")
+        );
+    }
+    let cases = catalogue::select(
+        catalogue::default_cases(contract.api(), &options),
+        args.only,
+        args.operation.as_deref(),
+    );
     if cases.is_empty() {
-        bail!("no case is tagged {:?}", args.only.map(|t| t.as_str()));
+        bail!(
+            "no case is tagged {} and calls {}",
+            args.only.map_or("(any tag)", |t| t.as_str()),
+            args.operation.as_deref().unwrap_or("(any operation)")
+        );
     }
     Ok(cases)
 }
@@ -63,7 +87,12 @@ fn runner<'a>(
         target,
         mode,
         Duration::from_secs(args.timeout_secs),
-    )?;
+    )?
+    .waiting(Waits {
+        limit: Duration::from_secs(args.wait_secs),
+        ..Waits::default()
+    })
+    .allowing_writes(args.allow_writes);
     match &args.ca_cert {
         None => Ok(runner),
         Some(path) => {
@@ -80,7 +109,50 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
-async fn run(args: RunArgs) -> anyhow::Result<bool> {
+/// The target of `run`: the flags over the target file, each step's URL checked.
+fn run_target(args: &RunArgs, contract: &Contract) -> anyhow::Result<(Target, bool)> {
+    let settings = match &args.target {
+        Some(path) => target::load(path, contract.api(), |name| std::env::var(name).ok())?,
+        None => target::TargetSettings::default(),
+    };
+    let base_url = args
+        .base_url
+        .clone()
+        .or(settings.base_url)
+        .context("give --base-url, or a --target file that sets base-url")?;
+    let client_id = args
+        .client_id
+        .clone()
+        .or(settings.client_id)
+        .context("give --client-id, or a --target file that sets client-id-env")?;
+    let client_secret = args
+        .client_secret
+        .clone()
+        .or(settings.client_secret)
+        .context("give --client-secret, or a --target file that sets client-secret-env")?;
+    let mut target = Target::new(base_url, client_id, client_secret);
+    target.step_urls = settings.steps;
+    for text in &args.step_urls {
+        let (step, url) = target::parse_step_url(contract.api(), text)?;
+        target.step_urls.insert(step, url);
+    }
+    let allow_writes = args.cases.allow_writes || settings.allow_writes.unwrap_or(false);
+    Ok((target, allow_writes))
+}
+
+/// The report's name for the target: its base URL, and the steps served elsewhere.
+fn describe(target: &Target) -> String {
+    if target.step_urls.is_empty() {
+        return target.base_url.clone();
+    }
+    format!(
+        "{} ({} step(s) elsewhere)",
+        target.base_url,
+        target.step_urls.len()
+    )
+}
+
+async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
     let contract = Contract::load()?;
     let cases = cases(&args.cases, &contract)?;
     let mode = if args.strict {
@@ -88,21 +160,32 @@ async fn run(args: RunArgs) -> anyhow::Result<bool> {
     } else {
         Mode::Tolerant
     };
-    let target = Target {
-        base_url: args.base_url.clone(),
-        client_id: args.client_id,
-        client_secret: args.client_secret,
-    };
+    let (target, allow_writes) = run_target(&args, &contract)?;
+    args.cases.allow_writes = allow_writes;
+    let info = RunInfo::new(describe(&target), mode);
     let results = runner(&contract, target, mode, &args.cases)?
         .run(&cases)
         .await?;
-    let info = RunInfo::new(args.base_url, mode);
-    print!("{}", report::human::render(&info, &results));
+    let coverage = Coverage::of(contract.api(), &results);
+    print!(
+        "{}",
+        report::human::render(&info, &results, Some(&coverage))
+    );
+    let junit = report::junit::render(&info, &results)?;
+    let json = report::json::render(&info, &results, Some(&coverage))?;
     if let Some(path) = &args.junit {
-        write(path, &report::junit::render(&info, &results)?)?;
+        write(path, &junit)?;
     }
     if let Some(path) = &args.json {
-        write(path, &report::json::render(&info, &results)?)?;
+        write(path, &json)?;
+    }
+    if let Some(dir) = &args.evidence {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        write(&dir.join("junit.xml"), &junit)?;
+        write(&dir.join("report.json"), &json)?;
+        write(&dir.join("exchanges.har"), &report::har::render(&results)?)?;
+        println!("evidence written to {}", dir.display());
     }
     Ok(Summary::of(&results).is_success())
 }
@@ -130,23 +213,40 @@ fn validate(args: &ValidateArgs) -> anyhow::Result<bool> {
             return Ok(false);
         }
     };
-    let violations = contract
-        .schemas()
-        .validate(args.schema, Strictness::AsWritten, &value);
-    for violation in &violations {
+    // The same checks as a run's: schema violations, and values outside a field's known values
+    // as warnings. Every rule of the schema counts here, documented or assumed.
+    let findings = contract.check_body(args.schema, &value, Mode::Strict);
+    for finding in &findings {
+        let pointer = if finding.pointer.is_empty() {
+            "(root)"
+        } else {
+            &finding.pointer
+        };
+        let kind = match finding.severity {
+            Severity::Violation => "",
+            Severity::Warning => "warning: ",
+        };
         println!(
-            "{name}: {}: {} (rule {})",
-            violation.location(),
-            violation.message,
-            violation.schema_path
+            "{name}: {pointer}: {kind}{} (rule {})",
+            finding.message, finding.rule
         );
     }
-    match violations.len() {
-        0 => println!("{name}: valid against {}", args.schema),
-        1 => println!("1 violation"),
-        n => println!("{n} violations"),
+    let violations = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Violation)
+        .count();
+    let warnings = findings.len() - violations;
+    let warned = match warnings {
+        0 => String::new(),
+        1 => ", 1 warning".to_owned(),
+        n => format!(", {n} warnings"),
+    };
+    match violations {
+        0 => println!("{name}: valid against {}{warned}", args.schema),
+        1 => println!("1 violation{warned}"),
+        n => println!("{n} violations{warned}"),
     }
-    Ok(violations.is_empty())
+    Ok(violations == 0)
 }
 
 async fn drift(args: DiffArgs) -> anyhow::Result<bool> {
@@ -167,11 +267,11 @@ async fn drift(args: DiffArgs) -> anyhow::Result<bool> {
     let cases = cases(&args.cases, &contract)?;
     let mut results = Vec::with_capacity(2);
     for (index, base_url) in args.base_urls.iter().enumerate() {
-        let target = Target {
-            base_url: base_url.clone(),
-            client_id: pick(&args.client_ids, "--client-id", index)?,
-            client_secret: pick(&args.client_secrets, "--client-secret", index)?,
-        };
+        let target = Target::new(
+            base_url.clone(),
+            pick(&args.client_ids, "--client-id", index)?,
+            pick(&args.client_secrets, "--client-secret", index)?,
+        );
         let runner = runner(&contract, target, Mode::Tolerant, &args.cases)?;
         results.push(runner.run(&cases).await?);
     }

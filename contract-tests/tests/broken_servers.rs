@@ -258,8 +258,12 @@ async fn smoke_run_against_another_city()
     .await;
     let contract = contract_tests::Contract::load().expect("the contract loads");
     let cases = contract_tests::catalogue::select(
-        contract_tests::catalogue::default_cases(&contract_tests::CatalogueOptions::default()),
+        contract_tests::catalogue::default_cases(
+            contract.api(),
+            &contract_tests::CatalogueOptions::default(),
+        ),
         Some(contract_tests::Tag::Smoke),
+        None,
     );
     let results = contract_tests::Runner::new(
         &contract,
@@ -278,7 +282,7 @@ async fn smoke_run_against_another_city()
 #[tokio::test]
 async fn the_human_report_of_a_failing_run_is_stable() {
     let (info, results, base_url) = smoke_run_against_another_city().await;
-    let text = contract_tests::report::human::render(&info, &results)
+    let text = contract_tests::report::human::render(&info, &results, None)
         .replace(&base_url, "http://127.0.0.1:PORT");
     insta::assert_snapshot!(text);
 }

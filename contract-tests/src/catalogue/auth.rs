@@ -2,6 +2,7 @@
 //! documented; the body of that 401 is not.
 
 use crate::case::{Body, Call, Case, Credentials, Tag};
+use crate::basis::Basis;
 use crate::expectation::Expectation;
 
 use super::KnownCustomer;
@@ -14,13 +15,14 @@ pub(super) fn cases(known: &KnownCustomer) -> Vec<Case> {
             expected_ids: Vec::new(),
         },
     );
-    let refused = |credentials, reason| {
+    let refused = |credentials, reason: &str| {
         Call::new(
             Body::Json(known.body.clone()),
             Expectation::Rejected {
                 status: 401,
                 documented: true,
-                reason,
+                reason: reason.to_owned(),
+                rule: Basis::Documented,
             },
         )
         .with_credentials(credentials)

@@ -6,6 +6,7 @@
 //! on a real endpoint they may find none, which is a fine answer for them.
 
 use crate::case::{Body, Call, Case, Tag};
+use crate::basis::Basis;
 use crate::expectation::{Expectation, Presence};
 
 use super::{KnownCustomer, lookup_body};
@@ -51,7 +52,8 @@ pub(super) fn cases(sp_id: &str, known: &KnownCustomer) -> Vec<Case> {
                 Expectation::Rejected {
                     status: 400,
                     documented: false,
-                    reason: "an invalid body",
+                    reason: "an invalid body".to_owned(),
+                    rule: Basis::Documented,
                 },
             ),
         ),

@@ -1,17 +1,22 @@
-//! The default case catalogue: what the contract suite asks of any End-Customer Lookup endpoint.
+//! The default case catalogue: what the contract suite asks of any endpoint of the Ordering API.
 //!
-//! Split by tag: [`auth`], [`validation`], [`behaviour`] (the schema and behaviour cases), and
-//! the generative cases from [`crate::generative`]. Cases that need a customer who exists use
-//! the first `--lookups` entry when there is one, otherwise the portal's reference example,
-//! which the mock's fixture book holds and a real endpoint may not (those calls are then skipped
-//! unless the run is strict).
+//! For the lookup, split by tag: [`auth`], [`validation`], [`behaviour`] (the schema and
+//! behaviour cases), and the generative cases from [`crate::generative`]. Then the Ordering
+//! flow ([`flow`]: the happy path and the prerequisites of each step) and the same families for
+//! every other operation ([`operations`]). Cases that need a customer who exists use the first
+//! `--lookups` entry when there is one, otherwise the portal's reference example, which the
+//! mock's fixture book holds and a real endpoint (or a mock with generated data) may not: those
+//! calls are then skipped, saying why.
 
 mod auth;
 mod behaviour;
+mod flow;
+mod operations;
 mod validation;
 
 use serde_json::{Value, json};
 
+use crate::api::Api;
 use crate::case::{Case, Tag};
 use crate::expectation::Presence;
 use crate::generative;
@@ -53,8 +58,9 @@ pub(crate) struct KnownCustomer {
     pub(crate) presence: Presence,
 }
 
-/// Every case of the default catalogue, the `--lookups` cases last.
-pub fn default_cases(options: &CatalogueOptions) -> Vec<Case> {
+/// Every case of the default catalogue: the lookup's, the flow's, the other operations', and
+/// the `--lookups` cases last.
+pub fn default_cases(api: &Api, options: &CatalogueOptions) -> Vec<Case> {
     let known = match options.lookups.first() {
         Some(lookup) => KnownCustomer {
             body: lookup.request.clone(),
@@ -72,16 +78,23 @@ pub fn default_cases(options: &CatalogueOptions) -> Vec<Case> {
     cases.extend(validation::cases(&known));
     cases.extend(behaviour::cases(&options.sp_id, &known));
     cases.extend(generative::cases(&options.sp_id, options.generative_cases));
+    cases.extend(flow::cases(api, &options.sp_id, &known));
+    cases.extend(operations::cases(
+        api,
+        &options.sp_id,
+        options.generative_cases,
+    ));
     cases.extend(lookup_cases(&options.lookups));
     cases
 }
 
-/// Keeps the cases tagged `tag`, or all when `tag` is `None`.
-pub fn select(cases: Vec<Case>, tag: Option<Tag>) -> Vec<Case> {
-    match tag {
-        Some(tag) => cases.into_iter().filter(|c| c.has_tag(tag)).collect(),
-        None => cases,
-    }
+/// Keeps the cases tagged `tag` (all when `None`) that call `operation` (all when `None`).
+pub fn select(cases: Vec<Case>, tag: Option<Tag>, operation: Option<&str>) -> Vec<Case> {
+    cases
+        .into_iter()
+        .filter(|case| tag.is_none_or(|tag| case.has_tag(tag)))
+        .filter(|case| operation.is_none_or(|id| case.calls_operation(id)))
+        .collect()
 }
 
 /// The portal's reference example: `AT&T CLOUD TEST FOUNDRY`, 2900 W PLANO PKWY, PLANO, TX 75075.
@@ -138,9 +151,16 @@ fn lookup_cases(lookups: &[Lookup]) -> Vec<Case> {
 mod tests {
     use super::*;
 
+    fn cases() -> Vec<Case> {
+        default_cases(
+            &Api::load().expect("the document reads"),
+            &CatalogueOptions::default(),
+        )
+    }
+
     #[test]
     fn case_names_are_unique_and_carry_their_first_tag() {
-        let cases = default_cases(&CatalogueOptions::default());
+        let cases = cases();
         let mut names: Vec<&str> = cases.iter().map(|c| c.name.as_str()).collect();
         for case in &cases {
             let prefix = case.name.split("::").next().unwrap_or_default();
@@ -158,9 +178,32 @@ mod tests {
 
     #[test]
     fn every_documented_tag_but_lookups_has_cases_by_default() {
-        let cases = default_cases(&CatalogueOptions::default());
+        let cases = cases();
         for tag in Tag::ALL.into_iter().filter(|t| *t != Tag::Lookups) {
             assert!(cases.iter().any(|c| c.has_tag(tag)), "no case tagged {tag}");
+        }
+    }
+
+    #[test]
+    fn every_operation_of_the_document_is_called_and_in_the_flow() {
+        let api = Api::load().expect("the document reads");
+        let cases = cases();
+        let flow = select(cases.clone(), Some(Tag::Flow), None);
+        for operation in api.operations() {
+            assert!(
+                flow.iter().any(|c| c.calls_operation(&operation.id)),
+                "no flow case calls {}",
+                operation.id
+            );
+            for tag in [Tag::Auth, Tag::Validation] {
+                assert!(
+                    cases
+                        .iter()
+                        .any(|c| c.has_tag(tag) && c.calls_operation(&operation.id)),
+                    "no {tag} case calls {}",
+                    operation.id
+                );
+            }
         }
     }
 }

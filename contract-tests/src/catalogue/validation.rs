@@ -4,6 +4,7 @@
 use serde_json::Value;
 
 use crate::case::{Body, Call, Case, Tag};
+use crate::basis::Basis;
 use crate::expectation::Expectation;
 
 use super::KnownCustomer;
@@ -12,7 +13,8 @@ fn rejected(reason: &'static str) -> Expectation {
     Expectation::Rejected {
         status: 400,
         documented: false,
-        reason,
+        reason: reason.to_owned(),
+        rule: Basis::Documented,
     }
 }
 
@@ -102,7 +104,8 @@ pub(super) fn cases(known: &KnownCustomer) -> Vec<Case> {
                 Expectation::Rejected {
                     status: 415,
                     documented: false,
-                    reason: "a content-type that is not JSON",
+                    reason: "a content-type that is not JSON".to_owned(),
+                    rule: Basis::Documented,
                 },
             )
             .with_header("content-type", "text/plain"),

@@ -4,11 +4,12 @@
 use std::fmt::Write as _;
 
 use crate::case::{CaseResult, Outcome, Summary};
+use crate::coverage::Coverage;
 
 use super::{RunInfo, assumptions, failure_text};
 
-/// Renders the results of a run.
-pub fn render(info: &RunInfo, results: &[CaseResult]) -> String {
+/// Renders the results of a run, with its coverage when given.
+pub fn render(info: &RunInfo, results: &[CaseResult], coverage: Option<&Coverage>) -> String {
     let mut text = String::new();
     let _ = writeln!(
         text,
@@ -58,6 +59,10 @@ pub fn render(info: &RunInfo, results: &[CaseResult]) -> String {
         for assumption in assumed {
             let _ = writeln!(text, "  - {assumption}");
         }
+    }
+    if let Some(coverage) = coverage {
+        text.push('\n');
+        text.push_str(&coverage.render());
     }
     if !failed.is_empty() {
         text.push_str("\nfailures:\n");

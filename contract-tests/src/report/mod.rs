@@ -1,6 +1,7 @@
-//! Reporters: a run's results rendered for people ([`human`]), CI test views ([`junit`]) and
-//! tools ([`json`]). Reporters only render; the findings are values made by the checks.
+//! Reporters: a run's results rendered for people ([`human`]), CI test views ([`junit`]), tools
+//! ([`json`]) and HTTP tools ([`har`], every exchange). Reporters only render; the findings are values made by the checks.
 
+pub mod har;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -62,14 +63,25 @@ pub fn failure_text(result: &CaseResult) -> String {
         {
             continue;
         }
-        let _ = writeln!(text, "call {} of {calls}:", index + 1);
+        let _ = writeln!(text, "call {} of {calls}: {}", index + 1, exchange.step);
         exchange_text(&mut text, exchange);
+    }
+    if let Some(reason) = &result.stopped {
+        let _ = writeln!(text, "stopped: {reason}");
     }
     text
 }
 
 fn exchange_text(text: &mut String, exchange: &Exchange) {
     let request = &exchange.request;
+    if !exchange.captured.is_empty() {
+        let captured: Vec<String> = exchange
+            .captured
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        let _ = writeln!(text, "  captured: {}", captured.join(", "));
+    }
     let _ = writeln!(text, "  request: {} {}", request.method, request.url);
     for (name, value) in &request.headers {
         let _ = writeln!(text, "    {name}: {value}");

@@ -23,11 +23,7 @@ pub async fn serve(app: Router) -> String {
 
 /// The demo target at `base_url`.
 pub fn target(base_url: &str) -> Target {
-    Target {
-        base_url: base_url.to_owned(),
-        client_id: CLIENT_ID.to_owned(),
-        client_secret: CLIENT_SECRET.to_owned(),
-    }
+    Target::new(base_url, CLIENT_ID, CLIENT_SECRET)
 }
 
 /// Runs the default catalogue (8 generative requests of each kind) against `base_url`.
@@ -37,7 +33,7 @@ pub async fn run_catalogue(base_url: &str, mode: Mode) -> Vec<CaseResult> {
         generative_cases: 8,
         ..CatalogueOptions::default()
     };
-    let cases = catalogue::default_cases(&options);
+    let cases = catalogue::default_cases(contract.api(), &options);
     Runner::new(&contract, target(base_url), mode, Duration::from_secs(10))
         .expect("a client")
         .run(&cases)
