@@ -182,7 +182,13 @@ fn read_operation(
         .to_owned();
     let media = operation.pointer("/requestBody/content/application~1json");
     let request = media
-        .map(|media| schema_of(document, &media["schema"], &format!("{pointer}/requestBody")))
+        .map(|media| {
+            schema_of(
+                document,
+                &media["schema"],
+                &format!("{pointer}/requestBody"),
+            )
+        })
         .transpose()?;
     let example = media.and_then(first_example);
     let mut query = Vec::new();
@@ -270,7 +276,12 @@ fn schema_of(document: &Value, schema: &Value, pointer: &str) -> Result<SchemaNa
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|file| SchemaName::from_file_name(file.trim_start_matches("./")))
-        .ok_or_else(|| shape(pointer, "a schema component that refers to a file of schemas/"))
+        .ok_or_else(|| {
+            shape(
+                pointer,
+                "a schema component that refers to a file of schemas/",
+            )
+        })
 }
 
 fn first_example(media: &Value) -> Option<Value> {

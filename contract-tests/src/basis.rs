@@ -89,7 +89,12 @@ fn child(schema: &Value, segment: &str) -> Option<Value> {
         return Some(items.clone());
     }
     for key in ["oneOf", "anyOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(found) = child(branch, segment) {
                 return Some(found);
             }
@@ -154,7 +159,12 @@ fn walk(
         }
     }
     for key in ["oneOf", "anyOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             walk(branch, pointer, basis, found, seen);
         }
     }
@@ -219,14 +229,20 @@ mod tests {
             at(SchemaName::CREDIT_CHECK_RESPONSE, "/creditCheckId"),
             Basis::Example
         );
-        assert_eq!(at(SchemaName::ORDER_RESPONSE, "/orderId"), Basis::Documented);
+        assert_eq!(
+            at(SchemaName::ORDER_RESPONSE, "/orderId"),
+            Basis::Documented
+        );
         assert_eq!(at(SchemaName::QUOTE_RESPONSE, "/quoteId"), Basis::Assumed);
         assert_eq!(
             at(SchemaName::LOOKUP_RESPONSE, "/0/accountAddress/city"),
             Basis::Documented
         );
         assert_eq!(
-            at(SchemaName::ORDER_STATUS_RESPONSE, "/responseData/orderStatus"),
+            at(
+                SchemaName::ORDER_STATUS_RESPONSE,
+                "/responseData/orderStatus"
+            ),
             Basis::Example
         );
         assert_eq!(at(SchemaName::ERROR, "/code"), Basis::Assumed);

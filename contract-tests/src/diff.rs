@@ -140,7 +140,13 @@ fn compare_exchange(
                     let as_type = |t: &BTreeSet<String>| {
                         let types: BTreeSet<String> = t
                             .iter()
-                            .map(|k| if k.starts_with("id: ") { "string".to_owned() } else { k.clone() })
+                            .map(|k| {
+                                if k.starts_with("id: ") {
+                                    "string".to_owned()
+                                } else {
+                                    k.clone()
+                                }
+                            })
                             .collect();
                         join(&types)
                     };
@@ -297,8 +303,14 @@ mod tests {
 
     #[test]
     fn ids_are_compared_by_shape_not_value() {
-        let a = exchange(200, r#"{"quoteId":"0Q0KQ000000CvYs0AK","orderId":"801Kf000004FnicIAC"}"#);
-        let b = exchange(200, r#"{"quoteId":"0Q0KQ000001AbCd1AK","orderId":"801Kf000004Fnic"}"#);
+        let a = exchange(
+            200,
+            r#"{"quoteId":"0Q0KQ000000CvYs0AK","orderId":"801Kf000004FnicIAC"}"#,
+        );
+        let b = exchange(
+            200,
+            r#"{"quoteId":"0Q0KQ000001AbCd1AK","orderId":"801Kf000004Fnic"}"#,
+        );
         let found: Vec<String> = differences(&a, &b)
             .iter()
             .map(ToString::to_string)

@@ -173,7 +173,10 @@ impl Expectation {
                     checked.findings.push(documented_violation(
                         "status",
                         "",
-                        format!("expected a 2xx for a valid {} request, got {status}", operation.id),
+                        format!(
+                            "expected a 2xx for a valid {} request, got {status}",
+                            operation.id
+                        ),
                     ));
                 } else if let Some(json) = &json {
                     check_fields(&mut checked, mode, operation, json, captured, fields);
@@ -274,11 +277,13 @@ fn check_fields(
             None => format!("expected {expected} ({what}), found nothing"),
         };
         let basis = schema.map_or(Basis::Assumed, |s| basis::at(s, &field.pointer));
-        checked.findings.push(if basis.is_contract() && found.is_some() {
-            documented_violation("carried-value", &field.pointer, message)
-        } else {
-            assumed_finding(mode, "carried-value", &field.pointer, message)
-        });
+        checked
+            .findings
+            .push(if basis.is_contract() && found.is_some() {
+                documented_violation("carried-value", &field.pointer, message)
+            } else {
+                assumed_finding(mode, "carried-value", &field.pointer, message)
+            });
     }
 }
 

@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use alliance_schemas::SchemaName;
 
-use crate::case::{Body, Call, Case, Tag};
 use crate::basis::Basis;
+use crate::case::{Body, Call, Case, Tag};
 use crate::expectation::{Expectation, Presence};
 
 /// USPS codes the valid requests draw their state from.
@@ -145,13 +145,16 @@ fn object(schema: &Value) -> BoxedStrategy<Value> {
     let choice = ["oneOf", "anyOf"]
         .iter()
         .find_map(|key| schema.get(*key).and_then(|b| b.get(0)));
-    let required: Vec<&str> = [schema.get("required"), choice.and_then(|c| c.get("required"))]
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required: Vec<&str> = [
+        schema.get("required"),
+        choice.and_then(|c| c.get("required")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(Value::as_array)
+    .flatten()
+    .filter_map(Value::as_str)
+    .collect();
     let members: Vec<BoxedStrategy<Option<(String, Value)>>> = schema
         .get("properties")
         .and_then(Value::as_object)

@@ -78,7 +78,12 @@ fn collect(schema: &Value, pointer: &str, fields: &mut Vec<(String, Vec<String>)
         collect(items, &format!("{pointer}/*"), fields);
     }
     for key in ["oneOf", "anyOf"] {
-        for branch in schema.get(key).and_then(Value::as_array).into_iter().flatten() {
+        for branch in schema
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             collect(branch, pointer, fields);
         }
     }

@@ -187,9 +187,7 @@ impl Contract {
                 .schemas
                 .validate(SchemaName::ERROR, Strictness::AsWritten, &value)
                 .into_iter()
-                .map(|violation| {
-                    Finding::from_violation(violation, mode.assumed_severity(), true)
-                })
+                .map(|violation| Finding::from_violation(violation, mode.assumed_severity(), true))
                 .collect();
         }
         let mut findings = Vec::new();
@@ -232,7 +230,11 @@ fn violated_field(violation: &Violation) -> String {
             .next()
             .and_then(Result::ok);
         if let Some(key) = key {
-            return format!("{}/{}", violation.pointer, key.replace('~', "~0").replace('/', "~1"));
+            return format!(
+                "{}/{}",
+                violation.pointer,
+                key.replace('~', "~0").replace('/', "~1")
+            );
         }
     }
     violation.pointer.clone()

@@ -180,8 +180,7 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
         write(path, &json)?;
     }
     if let Some(dir) = &args.evidence {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
         write(&dir.join("junit.xml"), &junit)?;
         write(&dir.join("report.json"), &json)?;
         write(&dir.join("exchanges.har"), &report::har::render(&results)?)?;

@@ -211,11 +211,19 @@ impl<'a> Runner<'a> {
                     }
                 }
             }
-            let settled = exchange.skipped.is_some();
+            let skipped = exchange.skipped.clone();
             exchanges.push(exchange);
-            if settled && call_index + 1 < case.calls.len() {
-                // A wait that ran out: the later calls depend on what it waited for.
-                return Ok(CaseResult::new(case, exchanges));
+            if let Some(why) = skipped
+                && call_index + 1 < case.calls.len()
+            {
+                // A call that could not be judged (a wait that ran out, a reference customer
+                // the endpoint lacks): the later calls depend on it.
+                let reason = format!(
+                    "call {} ({}) was skipped: {why}; the calls after it were not sent",
+                    call_index + 1,
+                    call.operation
+                );
+                return Ok(CaseResult::stopped(case, exchanges, Some(reason)));
             }
         }
         Ok(CaseResult::new(case, exchanges))
@@ -316,7 +324,8 @@ impl<'a> Runner<'a> {
                     .map(|value| format!("{pointer} was still {value}")),
                 (Some(Wait::UntilChanged { pointer }), Some(answer)) => {
                     let value = answer.pointer(pointer).cloned();
-                    let first = first_value.get_or_insert_with(|| value.clone().unwrap_or_default());
+                    let first =
+                        first_value.get_or_insert_with(|| value.clone().unwrap_or_default());
                     (value.as_ref() == Some(first) && (200..300).contains(&status))
                         .then(|| format!("{pointer} stayed {first}"))
                 }

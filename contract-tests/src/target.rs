@@ -134,7 +134,10 @@ impl std::fmt::Debug for TargetSettings {
             .field("base_url", &self.base_url)
             .field("steps", &self.steps)
             .field("client_id", &self.client_id)
-            .field("client_secret", &self.client_secret.as_ref().map(|_| REDACTED))
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| REDACTED),
+            )
             .field("allow_writes", &self.allow_writes)
             .finish()
     }
@@ -254,7 +257,9 @@ fn check_step(api: &Api, step: &str, url: &str) -> Result<(), String> {
 fn check_url(url: &str) -> Result<(), String> {
     match reqwest::Url::parse(url) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(()),
-        Ok(_) => Err(format!("expected an http:// or https:// URL, found {url:?}")),
+        Ok(_) => Err(format!(
+            "expected an http:// or https:// URL, found {url:?}"
+        )),
         Err(error) => Err(format!("expected a URL, found {url:?} ({error})")),
     }
 }
@@ -308,7 +313,10 @@ mod tests {
     fn load_text(text: &str) -> Result<TargetSettings, TargetError> {
         let dir = std::env::temp_dir().join(format!("target-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a directory");
-        let path = dir.join(format!("{:x}.toml", text.len() * 31 + text.as_bytes()[0] as usize));
+        let path = dir.join(format!(
+            "{:x}.toml",
+            text.len() * 31 + text.as_bytes()[0] as usize
+        ));
         std::fs::write(&path, text).expect("written");
         let env = |name: &str| (name == "SECRET_VAR").then(|| "s3cret".to_owned());
         let loaded = load(&path, &api(), env);

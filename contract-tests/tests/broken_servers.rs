@@ -24,9 +24,13 @@ type Break = fn(&HeaderMap, &Value, StatusCode, Value) -> Response;
 
 /// Serves the mock behind `broken` on a free port.
 async fn broken_server(broken: Break) -> String {
-    let mock = router(Arc::new(
-        AppState::new(&Config::default()).expect("the mock's state"),
-    ));
+    // The flow moves fast: contracts signed at once, an order's status moving every second.
+    let config = Config {
+        esign_after_secs: 0,
+        order_status_secs: 1,
+        ..Config::default()
+    };
+    let mock = router(Arc::new(AppState::new(&config).expect("the mock's state")));
     let app = Router::new().fallback(move |request: Request| {
         let mock = mock.clone();
         async move {

@@ -1,6 +1,8 @@
 //! The `contract-tests` binary: exit codes 0, 1 and 2, the closing `N passed, N failed` line,
 //! reports on disk, secrets redacted, `validate`, `diff` and the help text.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
@@ -8,8 +10,14 @@ use mock_server::{MockServer, NotFoundStyle};
 
 const SECRET: &str = "top-secret-4711";
 
-const ENV: [&str; 15] = [
+const ENV: [&str; 21] = [
     "CONTRACT_CA_CERT",
+    "CONTRACT_TARGET",
+    "CONTRACT_STEP_URLS",
+    "CONTRACT_EVIDENCE",
+    "CONTRACT_OPERATION",
+    "CONTRACT_WAIT_SECS",
+    "CONTRACT_ALLOW_WRITES",
     "CONTRACT_BASE_URL",
     "CONTRACT_CLIENT_ID",
     "CONTRACT_CLIENT_SECRET",
@@ -48,7 +56,7 @@ fn temp(name: &str) -> PathBuf {
 }
 
 async fn mock() -> MockServer {
-    MockServer::builder()
+    common::mock()
         .client("sp-10006", SECRET)
         .start()
         .await
@@ -100,20 +108,217 @@ async fn a_strict_run_against_the_mock_exits_0_and_writes_both_reports() {
     ))
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert_eq!(last_line(&output), "24 passed, 0 failed, 0 skipped");
+    assert_eq!(last_line(&output), "64 passed, 0 failed, 0 skipped");
     let junit = std::fs::read_to_string(&junit).expect("a JUnit file");
     assert!(junit.contains(
-        r#"<testsuites name="contract-tests" tests="24" skipped="0" failures="0" errors="0">"#
+        r#"<testsuites name="contract-tests" tests="64" skipped="0" failures="0" errors="0">"#
     ));
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&json).expect("a JSON file")).expect("JSON");
-    assert_eq!(json["summary"]["passed"], 24);
+    assert_eq!(json["summary"]["passed"], 64);
     assert_eq!(json["mode"], "strict");
+    // The run reached every operation of the flow, and saw every documented field of each.
+    let coverage = json["coverage"]["operations"].as_array().expect("coverage");
+    assert_eq!(coverage.len(), 12);
+    for operation in coverage {
+        assert!(operation.get("notReached").is_none(), "{operation}");
+        assert!(
+            operation["statuses"]["401"].as_u64() >= Some(1),
+            "{operation}"
+        );
+        let unseen: Vec<&serde_json::Value> = operation["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter(|f| f["basis"] != "assumed" && f["seen"] == false)
+            .collect();
+        // The order's sub-order is answered as an object; the array form is never seen.
+        let allowed = unseen.iter().all(|f| {
+            f["pointer"]
+                .as_str()
+                .is_some_and(|p| p.starts_with("/subOrder/*"))
+        });
+        assert!(allowed, "{}: {unseen:?}", operation["operation"]);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_evidence_bundle_holds_the_reports_and_a_redacted_har_of_every_exchange() {
+    let server = mock().await;
+    let dir = temp("evidence");
+    let output = run_binary(run_args(
+        &server.uri(),
+        SECRET,
+        &["--strict", "--evidence", &dir.display().to_string()],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).expect(name);
+    let (junit, report, har) = (
+        read("junit.xml"),
+        read("report.json"),
+        read("exchanges.har"),
+    );
+    assert!(junit.contains(r#"tests="64""#));
+    let report: serde_json::Value = serde_json::from_str(&report).expect("JSON");
+    let exchanges: usize = report["cases"]
+        .as_array()
+        .expect("cases")
+        .iter()
+        .map(|case| case["exchanges"].as_array().map_or(0, Vec::len))
+        .sum();
+    let har: serde_json::Value = serde_json::from_str(&har).expect("HAR is JSON");
+    assert_eq!(har["log"]["version"], "1.2");
+    let entries = har["log"]["entries"].as_array().expect("entries");
+    assert_eq!(entries.len(), exchanges);
+    let order = entries
+        .iter()
+        .find(|e| {
+            e["request"]["url"]
+                .as_str()
+                .is_some_and(|u| u.ends_with("/api/v1/order"))
+        })
+        .expect("an order in the HAR");
+    assert_eq!(order["request"]["method"], "POST");
+    assert!(order["request"]["postData"]["text"].is_string());
+    let status = entries
+        .iter()
+        .find(|e| {
+            e["request"]["url"]
+                .as_str()
+                .is_some_and(|u| u.contains("/api/v1/orders?"))
+        })
+        .expect("a status search in the HAR");
+    assert!(
+        status["request"]["queryString"]
+            .as_array()
+            .expect("a query")
+            .iter()
+            .any(|p| p["name"] == "externalIdentifierType" && p["value"] == "OrderNumber")
+    );
+    for entry in entries {
+        let secret = entry["request"]["headers"]
+            .as_array()
+            .expect("headers")
+            .iter()
+            .find(|h| h["name"] == "client_secret");
+        if let Some(secret) = secret {
+            assert!(secret["value"] == "***" || secret["value"] == "contract-tests-wrong-secret");
+        }
+    }
+    for name in ["junit.xml", "report.json", "exchanges.har"] {
+        assert!(
+            !read(name).contains(SECRET),
+            "the secret leaked into {name}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn steps_on_another_host_that_create_records_are_skipped_unless_writes_are_allowed() {
+    let server = mock().await;
+    // A documentation address (TEST-NET-1): nothing may be sent there.
+    let output = run_binary(run_args(
+        &server.uri(),
+        SECRET,
+        &[
+            "--step-url",
+            "createOrder=http://192.0.2.1:9",
+            "--timeout-secs",
+            "1",
+        ],
+    ))
+    .await;
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let text = stdout(&output);
+    assert!(
+        text.contains(
+            "case flow::quote_to_order_status_carries_every_id ... skipped: it would create records on an endpoint that is not on this machine (createOrder); pass --allow-writes to run it\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("  createOrder: never reached: it would create records on an endpoint"),
+        "{text}"
+    );
+    // The lookup, the other steps and the reads still ran.
+    assert!(text.contains("case auth::initiateContractAiab::credentials_are_enforced ... ok"));
+    // Allowed, the order goes to the unreachable host: the run cannot be carried out.
+    let allowed = run_binary(run_args(
+        &server.uri(),
+        SECRET,
+        &[
+            "--step-url",
+            "createOrder=http://192.0.2.1:9",
+            "--timeout-secs",
+            "1",
+            "--allow-writes",
+        ],
+    ))
+    .await;
+    assert_eq!(allowed.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&allowed.stderr)
+            .contains("cannot reach http://192.0.2.1:9/api/v1/order"),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_file_names_the_steps_and_the_variables_holding_the_credentials() {
+    let server = mock().await;
+    let file = temp("target.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "base-url = \"{}\"\nclient-id-env = \"TARGET_TEST_ID\"\nclient-secret-env = \"TARGET_TEST_SECRET\"\n\n[steps]\ngetOrderStatus = \"{}\"\n",
+            server.uri(),
+            server.uri()
+        ),
+    )
+    .expect("written");
+    let output = tokio::task::spawn_blocking({
+        let file = file.clone();
+        move || {
+            let mut command = Command::new(env!("CARGO_BIN_EXE_contract-tests"));
+            for var in ENV {
+                command.env_remove(var);
+            }
+            command
+                .env("TARGET_TEST_ID", "sp-10006")
+                .env("TARGET_TEST_SECRET", SECRET)
+                .args([
+                    "run",
+                    "--target",
+                    &file.display().to_string(),
+                    "--only",
+                    "flow",
+                ])
+                .output()
+                .expect("the binary runs")
+        }
+    })
+    .await
+    .expect("the binary's thread");
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(last_line(&output), "6 passed, 0 failed, 0 skipped");
+    assert!(stdout(&output).contains("(1 step(s) elsewhere)"));
+    std::fs::write(&file, "[steps]\ncreateOrdr = \"http://127.0.0.1:1\"\n").expect("written");
+    let wrong = contract_tests(&["run", "--target", &file.display().to_string()]);
+    assert_eq!(wrong.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        stderr.contains("target.toml: steps.createOrdr: no operation is called \"createOrdr\""),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_file(&file);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_strict_run_against_the_https_mock_trusting_its_certificate_passes() {
-    let server = MockServer::builder()
+    let server = common::mock()
         .client("sp-10006", SECRET)
         .tls(mock_server::config::TlsSource::SelfSigned { write_cert: None })
         .start()
@@ -138,7 +343,7 @@ async fn a_strict_run_against_the_https_mock_trusting_its_certificate_passes() {
     ))
     .await;
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
-    assert_eq!(last_line(&output), "24 passed, 0 failed, 0 skipped");
+    assert_eq!(last_line(&output), "64 passed, 0 failed, 0 skipped");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -190,7 +395,8 @@ async fn wrong_credentials_fail_the_cases_that_need_them() {
     let server = mock().await;
     let output = run_binary(run_args(&server.uri(), "not-it", &["--only", "auth"])).await;
     assert_eq!(output.status.code(), Some(1));
-    assert_eq!(last_line(&output), "3 passed, 1 failed, 0 skipped");
+    // The lookup's four auth cases and one per other operation: only the valid call fails.
+    assert_eq!(last_line(&output), "14 passed, 1 failed, 0 skipped");
     assert!(stdout(&output).contains("case auth::valid_credentials_are_accepted ... FAILED"));
 }
 
@@ -296,7 +502,7 @@ fn validate_accepts_a_valid_body_and_exits_0() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diff_reports_where_two_endpoints_answer_differently() {
     let a = mock().await;
-    let b = MockServer::builder()
+    let b = common::mock()
         .client("sp-10006", SECRET)
         .not_found(NotFoundStyle::Empty)
         .start()
@@ -328,7 +534,7 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
         "{text}"
     );
     assert!(text.contains("differs: behaviour::no_customer_found_is_reported (call 1): type at (root): A object, B array\n"), "{text}");
-    assert_eq!(last_line(&output), "4 passed, 1 failed");
+    assert_eq!(last_line(&output), "10 passed, 1 failed");
 
     let same: Vec<String> = [
         "diff",
@@ -352,13 +558,25 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
 
 #[test]
 fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
-    for (command, vars) in [("run", &ENV[..12]), ("diff", &ENV[4..])] {
+    let diff_only = [
+        "CONTRACT_DIFF_BASE_URLS",
+        "CONTRACT_DIFF_CLIENT_IDS",
+        "CONTRACT_DIFF_CLIENT_SECRETS",
+    ];
+    let run_only = [
+        "CONTRACT_TARGET",
+        "CONTRACT_STEP_URLS",
+        "CONTRACT_EVIDENCE",
+        "CONTRACT_BASE_URL",
+        "CONTRACT_CLIENT_ID",
+        "CONTRACT_CLIENT_SECRET",
+        "CONTRACT_JUNIT",
+        "CONTRACT_STRICT",
+    ];
+    for (command, skip) in [("run", &diff_only[..]), ("diff", &run_only[..])] {
         let output = contract_tests(&[command, "--help"]);
         let help = stdout(&output);
-        for var in vars {
-            if *command == *"diff" && ["CONTRACT_JUNIT", "CONTRACT_STRICT"].contains(var) {
-                continue;
-            }
+        for var in ENV.iter().filter(|v| !skip.contains(v)) {
             assert!(
                 help.contains(&format!("[env: {var}")),
                 "{command} --help lacks {var}:\n{help}"

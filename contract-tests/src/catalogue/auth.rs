@@ -1,8 +1,8 @@
 //! `auth`: client id enforcement. The gateway's 401 for missing or wrong credentials is
 //! documented; the body of that 401 is not.
 
-use crate::case::{Body, Call, Case, Credentials, Tag};
 use crate::basis::Basis;
+use crate::case::{Body, Call, Case, Credentials, Tag};
 use crate::expectation::Expectation;
 
 use super::KnownCustomer;

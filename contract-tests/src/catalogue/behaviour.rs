@@ -5,8 +5,8 @@
 //! The lookups for many accounts (ZIP 75201 ACME, ZIP 99999) find several customers on the mock;
 //! on a real endpoint they may find none, which is a fine answer for them.
 
-use crate::case::{Body, Call, Case, Tag};
 use crate::basis::Basis;
+use crate::case::{Body, Call, Case, Tag};
 use crate::expectation::{Expectation, Presence};
 
 use super::{KnownCustomer, lookup_body};

@@ -230,7 +230,10 @@ fn prerequisites(api: &Api, sp_id: &str, known: &KnownCustomer) -> Vec<Case> {
         Case::new(
             "behaviour::enrichment_of_an_unknown_order_is_refused",
             tags,
-            unknown_order("enrichInstallation", "an installation of an order nobody made"),
+            unknown_order(
+                "enrichInstallation",
+                "an installation of an order nobody made",
+            ),
         ),
         Case::new(
             "behaviour::status_of_an_unknown_order_is_refused",

@@ -100,7 +100,10 @@ fn validation(api: &Api, operation: &Operation, sp_id: &str) -> Case {
         Basis::Documented,
     ));
     Case::flow(
-        format!("validation::{}::invalid_requests_are_rejected", operation.id),
+        format!(
+            "validation::{}::invalid_requests_are_rejected",
+            operation.id
+        ),
         &[Tag::Validation],
         calls,
     )

@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::case::{Body, Call, Case, Tag};
 use crate::basis::Basis;
+use crate::case::{Body, Call, Case, Tag};
 use crate::expectation::Expectation;
 
 use super::KnownCustomer;

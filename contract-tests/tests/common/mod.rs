@@ -5,7 +5,9 @@
 use std::time::Duration;
 
 use axum::Router;
+use contract_tests::runner::Waits;
 use contract_tests::{CaseResult, CatalogueOptions, Contract, Mode, Runner, Target, catalogue};
+use mock_server::MockServer;
 use tokio::net::TcpListener;
 
 /// The demo credentials of the mock.
@@ -26,6 +28,22 @@ pub fn target(base_url: &str) -> Target {
     Target::new(base_url, CLIENT_ID, CLIENT_SECRET)
 }
 
+/// A mock whose flow moves fast: contracts are signed at once and an order's status moves on
+/// every second, so a flow's waits take about a second.
+pub fn mock() -> mock_server::MockServerBuilder {
+    MockServer::builder()
+        .esign_after_secs(0)
+        .order_status_every_secs(1)
+}
+
+/// Waits short enough for tests: at most 5 s, asking every 50 ms.
+pub fn waits() -> Waits {
+    Waits {
+        limit: Duration::from_secs(5),
+        every: Duration::from_millis(50),
+    }
+}
+
 /// Runs the default catalogue (8 generative requests of each kind) against `base_url`.
 pub async fn run_catalogue(base_url: &str, mode: Mode) -> Vec<CaseResult> {
     let contract = Contract::load().expect("the contract loads");
@@ -36,6 +54,7 @@ pub async fn run_catalogue(base_url: &str, mode: Mode) -> Vec<CaseResult> {
     let cases = catalogue::default_cases(contract.api(), &options);
     Runner::new(&contract, target(base_url), mode, Duration::from_secs(10))
         .expect("a client")
+        .waiting(waits())
         .run(&cases)
         .await
         .expect("the endpoint answers")
