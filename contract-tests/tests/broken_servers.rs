@@ -6,17 +6,10 @@
 
 mod common;
 
-use std::sync::Arc;
-
-use axum::Router;
-use axum::body::{Body, to_bytes};
-use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use contract_tests::{CaseResult, Mode, Outcome, Severity};
-use mock_server::{AppState, Config, router};
 use serde_json::Value;
-use tower::ServiceExt as _;
 
 /// What the broken server does with the mock's answer: it sees the request's headers and body
 /// and the mock's status and body, and answers instead.
@@ -24,38 +17,13 @@ type Break = fn(&HeaderMap, &Value, StatusCode, Value) -> Response;
 
 /// Serves the mock behind `broken` on a free port.
 async fn broken_server(broken: Break) -> String {
-    // The flow moves fast: contracts signed at once, an order's status moving every second.
-    let config = Config {
-        esign_after_secs: 0,
-        order_status_secs: 1,
-        ..Config::default()
-    };
-    let mock = router(Arc::new(AppState::new(&config).expect("the mock's state")));
-    let app = Router::new().fallback(move |request: Request| {
-        let mock = mock.clone();
-        async move {
-            let (parts, body) = request.into_parts();
-            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
-            let sent: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-            let headers = parts.headers.clone();
-            let answer = mock
-                .oneshot(Request::from_parts(parts, Body::from(bytes)))
-                .await
-                .expect("the mock's router is infallible");
-            let status = answer.status();
-            let body = to_bytes(answer.into_body(), usize::MAX)
-                .await
-                .unwrap_or_default();
-            let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-            broken(&headers, &sent, status, answer)
-        }
-    });
-    common::serve(app).await
+    common::broken_mock(common::fast_flow(), move |sent, status, body| {
+        broken(&sent.headers, &sent.body, status, body)
+    })
+    .await
 }
 
-fn json(status: StatusCode, body: Value) -> Response {
-    (status, axum::Json(body)).into_response()
-}
+use common::json;
 
 /// The violations the harness reported, as `(case, pointer, rule)`.
 fn violations(results: &[CaseResult]) -> Vec<(String, String, String)> {

@@ -2,18 +2,83 @@
 
 #![allow(dead_code)] // each test file uses a part
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::Request;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use contract_tests::runner::Waits;
 use contract_tests::{CaseResult, CatalogueOptions, Contract, Mode, Runner, Target, catalogue};
-use mock_server::MockServer;
+use mock_server::{AppState, Config, MockServer, router};
+use serde_json::Value;
 use tokio::net::TcpListener;
+use tower::ServiceExt as _;
 
 /// The demo credentials of the mock.
 pub const CLIENT_ID: &str = "demo-client";
 /// The demo secret of the mock (public).
 pub const CLIENT_SECRET: &str = "demo-secret";
+
+/// A request as a broken server sees it.
+pub struct Sent {
+    /// The path, e.g. `/api/v1/order`.
+    pub path: String,
+    /// The headers.
+    pub headers: HeaderMap,
+    /// The body as JSON (`null` when it is not).
+    pub body: Value,
+}
+
+/// The mock's configuration with a fast flow: contracts signed at once, an order's status moving
+/// every second.
+pub fn fast_flow() -> Config {
+    Config {
+        esign_after_secs: 0,
+        order_status_secs: 1,
+        ..Config::default()
+    }
+}
+
+/// Serves the mock (with `config`) behind `broken` on a free port: each request goes to the
+/// mock, and `broken` sees the request, the mock's status and its body (`null` when not JSON),
+/// and answers instead. Returns the base URL.
+pub async fn broken_mock(
+    config: Config,
+    broken: impl Fn(&Sent, StatusCode, Value) -> Response + Clone + Send + Sync + 'static,
+) -> String {
+    let mock = router(Arc::new(AppState::new(&config).expect("the mock's state")));
+    let app = Router::new().fallback(move |request: Request| {
+        let (mock, broken) = (mock.clone(), broken.clone());
+        async move {
+            let (parts, body) = request.into_parts();
+            let bytes = to_bytes(body, usize::MAX).await.unwrap_or_default();
+            let sent = Sent {
+                path: parts.uri.path().to_owned(),
+                headers: parts.headers.clone(),
+                body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+            };
+            let answer = mock
+                .oneshot(Request::from_parts(parts, Body::from(bytes)))
+                .await
+                .expect("the mock's router is infallible");
+            let status = answer.status();
+            let body = to_bytes(answer.into_body(), usize::MAX)
+                .await
+                .unwrap_or_default();
+            let answer: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+            broken(&sent, status, answer)
+        }
+    });
+    serve(app).await
+}
+
+/// A JSON answer.
+pub fn json(status: StatusCode, body: Value) -> Response {
+    (status, axum::Json(body)).into_response()
+}
 
 /// Serves `app` on a free port of 127.0.0.1 until the test ends; returns the base URL.
 pub async fn serve(app: Router) -> String {
