@@ -9,7 +9,7 @@ use std::time::Duration;
 use contract_tests::{
     CatalogueOptions, Contract, Mode, Outcome, Runner, Summary, Target, catalogue,
 };
-use mock_server::{MockServer, NotFoundStyle};
+use mock_server::NotFoundStyle;
 
 #[tokio::test]
 async fn the_mock_passes_every_case_in_strict_mode() {

@@ -499,6 +499,35 @@ fn validate_accepts_a_valid_body_and_exits_0() {
     assert_eq!(missing.status.code(), Some(2));
 }
 
+#[test]
+fn validate_reads_standard_input_and_warns_of_unknown_values_as_a_run_does() {
+    use std::io::Write as _;
+    let account = r#"{"accountAddress":{"city":"PLANO","country":"USA","state":"TX",
+        "street":"2900 W PLANO PKWY","zipCode":"750758004"},"accountName":"AT&T CLOUD TEST FOUNDRY",
+        "accountId":"0013g00000cUIRtAAO","acid":null,"salesSegment":null,"subAccountId":"U8GOM4",
+        "contractStatus":null,"parentPartnerAccId":null,"partnerId":null,"loaStatus":"N",
+        "allianceStatus":"PARTNER EXCLUSIVE","accountStatus":"Inactive","exception":"N"}"#;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_contract-tests"))
+        .args(["validate", "--schema", "lookup-response", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("a pipe")
+        .write_all(format!("[{account}]").as_bytes())
+        .expect("written");
+    let output = child.wait_with_output().expect("it ends");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "(stdin): /0/allianceStatus: warning: \"PARTNER EXCLUSIVE\" is not one of the known values \"ATT ONLY\", \"OPPORTUNITY\" (rule x-known-values)\n\
+         (stdin): valid against lookup-response, 1 warning\n"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diff_reports_where_two_endpoints_answer_differently() {
     let a = mock().await;
