@@ -80,7 +80,7 @@ pub struct CaseArgs {
     #[arg(
         long,
         env = "CONTRACT_WAIT_SECS",
-        default_value_t = 30,
+        default_value_t = 10,
         value_name = "SECONDS"
     )]
     pub wait_secs: u64,

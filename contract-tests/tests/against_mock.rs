@@ -131,3 +131,27 @@ async fn the_endpoint_in_contract_base_url_passes() {
         contract_tests::report::human::render(&info, &results, None)
     );
 }
+
+#[tokio::test]
+async fn a_mock_with_generated_data_passes_with_the_reference_cases_skipped() {
+    let server = common::mock()
+        .data(mock_server::DataMode::Generated)
+        .start()
+        .await
+        .expect("the mock starts");
+    let results = common::run_catalogue(&server.uri(), Mode::Strict).await;
+    assert_eq!(common::failed(&results), Vec::<&str>::new());
+    let found = results
+        .iter()
+        .find(|r| r.name == "behaviour::known_customer_is_found")
+        .expect("the case ran");
+    match &found.outcome {
+        Outcome::Skipped { reason } => assert!(
+            reason.starts_with(
+                "the portal's reference customer (0013g00000cUIRtAAO) is not on this endpoint"
+            ),
+            "{reason}"
+        ),
+        other => panic!("expected a skip, got {other:?}"),
+    }
+}
