@@ -88,19 +88,18 @@ fn child(schema: &Value, segment: &str) -> Option<Value> {
     {
         return Some(items.clone());
     }
-    for key in ["oneOf", "anyOf"] {
-        for branch in schema
+    branches(&schema).find_map(|branch| child(branch, segment))
+}
+
+/// The branches of the `oneOf` and `anyOf` of `schema`.
+pub(crate) fn branches(schema: &Value) -> impl Iterator<Item = &Value> {
+    ["oneOf", "anyOf"].into_iter().flat_map(move |key| {
+        schema
             .get(key)
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-        {
-            if let Some(found) = child(branch, segment) {
-                return Some(found);
-            }
-        }
-    }
-    None
+    })
 }
 
 /// The basis of the value at `pointer` in an instance of `schema`: the deepest field the schema
@@ -158,15 +157,8 @@ fn walk(
             }
         }
     }
-    for key in ["oneOf", "anyOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            walk(branch, pointer, basis, found, seen);
-        }
+    for branch in branches(&schema) {
+        walk(branch, pointer, basis, found, seen);
     }
     for (name, property) in children {
         let child = format!("{pointer}/{name}");

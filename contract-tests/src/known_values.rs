@@ -77,15 +77,8 @@ fn collect(schema: &Value, pointer: &str, fields: &mut Vec<(String, Vec<String>)
     if let Some(items) = schema.get("items").filter(|i| i.is_object()) {
         collect(items, &format!("{pointer}/*"), fields);
     }
-    for key in ["oneOf", "anyOf"] {
-        for branch in schema
-            .get(key)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            collect(branch, pointer, fields);
-        }
+    for branch in basis::branches(schema) {
+        collect(branch, pointer, fields);
     }
     if let Some(Value::Object(properties)) = schema.get("properties") {
         for (name, property) in properties {

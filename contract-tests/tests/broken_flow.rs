@@ -7,21 +7,9 @@ mod common;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use common::{Sent, json};
-use contract_tests::{CaseResult, Mode, Severity};
+use contract_tests::{CaseResult, Mode};
 use mock_server::{Config, FlowMode};
 use serde_json::Value;
-
-/// The violations the harness reported, as `(case, pointer, rule)`.
-fn violations(results: &[CaseResult]) -> Vec<(String, String, String)> {
-    results
-        .iter()
-        .flat_map(|r| {
-            r.findings()
-                .filter(|(_, f)| f.severity == Severity::Violation)
-                .map(|(_, f)| (r.name.clone(), f.pointer.clone(), f.rule.clone()))
-        })
-        .collect()
-}
 
 /// Runs the catalogue in tolerant mode against the mock behind `broken`.
 async fn run(
@@ -34,7 +22,7 @@ async fn run(
 
 /// Asserts the run reported a violation of `case` at `pointer` whose rule ends with `rule`.
 fn assert_reports(results: &[CaseResult], case: &str, pointer: &str, rule: &str) {
-    let found = violations(results);
+    let found = common::violations(results);
     assert!(
         found
             .iter()
@@ -43,10 +31,27 @@ fn assert_reports(results: &[CaseResult], case: &str, pointer: &str, rule: &str)
     );
 }
 
+/// Breaks the answers of the operation at `path` with `change` and asserts the tolerant run
+/// reports `case` at `pointer` with a rule ending in `rule`.
+async fn assert_caught(
+    (path, change): (&'static str, Change),
+    case: &str,
+    pointer: &str,
+    rule: &str,
+) {
+    let results = run(common::fast_flow(), on(path, change)).await;
+    assert_reports(&results, case, pointer, rule);
+}
+
+const FLOW: &str = "flow::quote_to_order_status_carries_every_id";
+
+/// What a broken server does to one operation's answers.
+type Change = fn(&Sent, StatusCode, Value) -> Response;
+
 /// The mock's answer to the operation at `path` changed by `change`; every other answer as is.
 fn on(
     path: &'static str,
-    change: fn(&Sent, StatusCode, Value) -> Response,
+    change: Change,
 ) -> impl Fn(&Sent, StatusCode, Value) -> Response + Clone + Send + Sync + 'static {
     move |sent, status, body| {
         if sent.path == path {
@@ -79,135 +84,72 @@ async fn the_same_server_changing_nothing_passes() {
 
 #[tokio::test]
 async fn a_credit_check_without_its_id_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/creditCheck/aiab", |_, status, body| {
-            without("creditCheckId")(status, body)
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "flow::quote_to_order_status_carries_every_id",
-        "",
-        "/required",
-    );
+    let change = |_: &Sent, status, body| without("creditCheckId")(status, body);
+    assert_caught(("/api/v1/creditCheck/aiab", change), FLOW, "", "/required").await;
 }
 
 #[tokio::test]
 async fn an_order_id_that_is_a_number_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/order", |_, status, mut body| {
-            if status.is_success() {
-                body["orderId"] = Value::from(801_000_004_u64);
-            }
-            json(status, body)
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "flow::quote_to_order_status_carries_every_id",
-        "/orderId",
-        "/type",
-    );
+    let change = |_: &Sent, status: StatusCode, mut body: Value| {
+        if status.is_success() {
+            body["orderId"] = Value::from(801_000_004_u64);
+        }
+        json(status, body)
+    };
+    assert_caught(("/api/v1/order", change), FLOW, "/orderId", "/type").await;
 }
 
 #[tokio::test]
 async fn an_order_status_without_its_status_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/orders", |_, status, mut body| {
-            if let Some(data) = body.get_mut("responseData").and_then(Value::as_object_mut) {
-                data.remove("orderStatus");
-            }
-            json(status, body)
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "flow::quote_to_order_status_carries_every_id",
-        "/responseData",
-        // `responseData` is one order or a list of them: neither fits without `orderStatus`.
-        "/responseData/oneOf",
-    );
+    let change = |_: &Sent, status, mut body: Value| {
+        if let Some(data) = body.get_mut("responseData").and_then(Value::as_object_mut) {
+            data.remove("orderStatus");
+        }
+        json(status, body)
+    };
+    // `responseData` is one order or a list of them: neither fits without `orderStatus`.
+    let rule = "/responseData/oneOf";
+    assert_caught(("/api/v1/orders", change), FLOW, "/responseData", rule).await;
 }
 
 #[tokio::test]
 async fn a_contract_answer_without_its_esign_request_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/contract/aiab", |_, status, body| {
-            without("esignRequestId")(status, body)
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "flow::quote_to_order_status_carries_every_id",
-        "",
-        "/required",
-    );
+    let change = |_: &Sent, status, body| without("esignRequestId")(status, body);
+    assert_caught(("/api/v1/contract/aiab", change), FLOW, "", "/required").await;
 }
 
 #[tokio::test]
 async fn an_order_accepted_with_a_wrong_secret_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/order", |sent, status, body| {
-            if status == StatusCode::UNAUTHORIZED && sent.headers.contains_key("client_secret") {
-                return json(StatusCode::OK, body);
-            }
-            json(status, body)
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "auth::createOrder::credentials_are_enforced",
-        "",
-        "status",
-    );
+    let change = |sent: &Sent, status, body| {
+        if status == StatusCode::UNAUTHORIZED && sent.headers.contains_key("client_secret") {
+            return json(StatusCode::OK, body);
+        }
+        json(status, body)
+    };
+    let case = "auth::createOrder::credentials_are_enforced";
+    assert_caught(("/api/v1/order", change), case, "", "status").await;
 }
 
 #[tokio::test]
 async fn a_500_for_a_bad_quote_body_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/opportunity-quote", |_, status, body| {
-            if status == StatusCode::BAD_REQUEST {
-                return json(StatusCode::INTERNAL_SERVER_ERROR, body);
-            }
-            json(status, body)
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "validation::createOpportunityQuote::invalid_requests_are_rejected",
-        "",
-        "status",
-    );
+    let change = |_: &Sent, status, body| {
+        if status == StatusCode::BAD_REQUEST {
+            return json(StatusCode::INTERNAL_SERVER_ERROR, body);
+        }
+        json(status, body)
+    };
+    let case = "validation::createOpportunityQuote::invalid_requests_are_rejected";
+    assert_caught(("/api/v1/opportunity-quote", change), case, "", "status").await;
 }
 
 #[tokio::test]
 async fn an_html_page_from_installation_is_reported() {
-    let results = run(
-        common::fast_flow(),
-        on("/api/v1/order-enrichment/installation", |_, status, _| {
-            let page = "<html><body><h1>Saved</h1></body></html>";
-            (status, [("content-type", "text/html")], page).into_response()
-        }),
-    )
-    .await;
-    assert_reports(
-        &results,
-        "flow::quote_to_order_status_carries_every_id",
-        "",
-        "json",
-    );
+    let change = |_: &Sent, status, _| {
+        let page = "<html><body><h1>Saved</h1></body></html>";
+        (status, [("content-type", "text/html")], page).into_response()
+    };
+    let path = "/api/v1/order-enrichment/installation";
+    assert_caught((path, change), FLOW, "", "json").await;
 }
 
 #[tokio::test]

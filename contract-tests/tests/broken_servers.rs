@@ -8,7 +8,7 @@ mod common;
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use contract_tests::{CaseResult, Mode, Outcome, Severity};
+use contract_tests::{CaseResult, Mode, Outcome};
 use serde_json::Value;
 
 /// What the broken server does with the mock's answer: it sees the request's headers and body
@@ -25,24 +25,12 @@ async fn broken_server(broken: Break) -> String {
 
 use common::json;
 
-/// The violations the harness reported, as `(case, pointer, rule)`.
-fn violations(results: &[CaseResult]) -> Vec<(String, String, String)> {
-    results
-        .iter()
-        .flat_map(|r| {
-            r.findings()
-                .filter(|(_, f)| f.severity == Severity::Violation)
-                .map(|(_, f)| (r.name.clone(), f.pointer.clone(), f.rule.clone()))
-        })
-        .collect()
-}
-
 async fn run(broken: Break, mode: Mode) -> Vec<CaseResult> {
     common::run_catalogue(&broken_server(broken).await, mode).await
 }
 
 fn reports(results: &[CaseResult], case: &str, pointer: &str, rule: &str) -> bool {
-    let found = violations(results);
+    let found = common::violations(results);
     let hit = found
         .iter()
         .any(|(c, p, r)| c == case && p == pointer && r.ends_with(rule));

@@ -125,6 +125,18 @@ pub async fn run_catalogue(base_url: &str, mode: Mode) -> Vec<CaseResult> {
         .expect("the endpoint answers")
 }
 
+/// The violations the harness reported, as `(case, pointer, rule)`.
+pub fn violations(results: &[CaseResult]) -> Vec<(String, String, String)> {
+    results
+        .iter()
+        .flat_map(|r| {
+            r.findings()
+                .filter(|(_, f)| f.severity == contract_tests::Severity::Violation)
+                .map(|(_, f)| (r.name.clone(), f.pointer.clone(), f.rule.clone()))
+        })
+        .collect()
+}
+
 /// The names of the failed cases.
 pub fn failed(results: &[CaseResult]) -> Vec<&str> {
     results
