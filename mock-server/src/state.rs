@@ -85,11 +85,24 @@ pub struct AppState {
     reloading: Mutex<Option<(u64, SharedReload)>>,
     /// How many reloads have started, which also numbers them.
     reloads: AtomicU64,
+    /// How the last finished reload ended, for the health check.
+    last_reload: Mutex<Option<LastReload>>,
 }
 
 /// The outcome of a reload: the fixtures now in service and whether the files had changed, or
 /// why the files were refused (the data in service is then unchanged).
 pub(crate) type Reloaded = Result<(Arc<Fixtures>, bool), String>;
+
+/// How a finished reload (by the admin API or the watcher) ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LastReload {
+    /// Its number, from 1.
+    pub(crate) number: u64,
+    /// `reloaded`, `unchanged` or `refused`.
+    pub(crate) outcome: &'static str,
+    /// Why it was refused.
+    pub(crate) error: Option<String>,
+}
 
 type SharedReload = Shared<BoxFuture<'static, Reloaded>>;
 
@@ -189,6 +202,7 @@ impl AppState {
             referenced_scenarios,
             reloading: Mutex::new(None),
             reloads: AtomicU64::new(0),
+            last_reload: Mutex::new(None),
         })
     }
 
@@ -259,6 +273,19 @@ impl AppState {
                         })
                         .await
                         .unwrap_or_else(|_| Err("the reload failed unexpectedly".to_owned()));
+                        *state
+                            .last_reload
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                            Some(LastReload {
+                                number: number + 1,
+                                outcome: match &outcome {
+                                    Ok((_, true)) => "reloaded",
+                                    Ok((_, false)) => "unchanged",
+                                    Err(_) => "refused",
+                                },
+                                error: outcome.as_ref().err().cloned(),
+                            });
                         // Done: the next caller starts a new reload (a file may have changed
                         // since this one read them).
                         let mut slot = state
@@ -278,6 +305,14 @@ impl AppState {
             }
         };
         running.await
+    }
+
+    /// How the last finished reload ended, if any ran.
+    pub(crate) fn last_reload(&self) -> Option<LastReload> {
+        self.last_reload
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     /// A reload that reads the files after this call: it waits for a reload already running

@@ -254,8 +254,13 @@ pub(crate) async fn serve(
     let slots = Arc::new(Semaphore::new(options.max_connections));
     let peers = Arc::new(Peers::default());
     let options = Arc::new(options);
+    // Every connection's task, so that those still open when the grace period ends are
+    // stopped with the server rather than left running in the process.
+    let mut connections = tokio::task::JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
+        // Forget the connections that ended.
+        while connections.try_join_next().is_some() {}
         let (stream, peer) = tokio::select! {
             // Shutdown first: a flood of connections must not keep the server from stopping.
             biased;
@@ -288,7 +293,7 @@ pub(crate) async fn serve(
         };
         let (app, options, watcher) = (app.clone(), Arc::clone(&options), graceful.watcher());
         let draining = Arc::clone(&draining);
-        tokio::spawn(async move {
+        connections.spawn(async move {
             let _peer_count = peer_count;
             let Some(_slot) = slot else {
                 match &options.tls {
@@ -344,10 +349,11 @@ pub(crate) async fn serve(
             answering,
             "connections still open after the grace period: {answering} waiting for their \
              answer (a slow or timeout scenario), {} sending a request or receiving an answer \
-             slowly (a slow client, a slow-drip scenario); stopping anyway",
+             slowly (a slow client, a slow-drip scenario); closing them",
             open - answering
         );
     }
+    connections.shutdown().await;
     Ok(())
 }
 

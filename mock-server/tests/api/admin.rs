@@ -221,6 +221,114 @@ async fn the_journal_lists_requests_newest_first_with_secrets_redacted() {
 }
 
 #[tokio::test]
+async fn the_journal_says_what_answered_filters_by_client_and_count_and_cuts_long_bodies() {
+    let app = app_with(|config| {
+        config.data = mock_server::DataMode::Hybrid;
+        config.clients = vec![
+            mock_server::Client::demo(),
+            mock_server::Client::new("other-client", "other-secret").expect("a client"),
+        ];
+    });
+    let nobody = json!({"spId": "1", "accountName": "ZZQX NOWHERE", "address": {"street": "", "city": "RENO", "state": "NV", "zipCode": "89501"}});
+    let texas = json!({"accountName": "Texas", "address": {"street": "Pecan", "city": "Houston", "state": "Texas", "country": "USA", "zipCode": "70800"}});
+    let long_name = "L".repeat(20 * 1024);
+    let long = json!({"spId": "1", "accountName": long_name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}});
+    let sends = [
+        (
+            "s-book",
+            lookup_with(&foundry(), &[("x-trace-id", Some("s-book"))]),
+        ),
+        (
+            "s-generated",
+            lookup_with(&nobody, &[("x-trace-id", Some("s-generated"))]),
+        ),
+        (
+            "s-canned",
+            lookup_with(&texas, &[("x-trace-id", Some("s-canned"))]),
+        ),
+        (
+            "s-scenario",
+            lookup_with(
+                &foundry(),
+                &[
+                    ("x-trace-id", Some("s-scenario")),
+                    ("x-mock-scenario", Some("null-fields")),
+                ],
+            ),
+        ),
+        (
+            "s-other",
+            lookup_with(
+                &foundry(),
+                &[
+                    ("x-trace-id", Some("s-other")),
+                    ("client_id", Some("other-client")),
+                    ("client_secret", Some("other-secret")),
+                    ("authorization", Some("Bearer gateway-token-77")),
+                ],
+            ),
+        ),
+        (
+            "s-long",
+            lookup_with(&long, &[("x-trace-id", Some("s-long"))]),
+        ),
+    ];
+    for (_, request) in sends {
+        send(&app, request).await;
+    }
+    let listed = send(&app, admin("GET", "/__admin/requests", None)).await;
+    let text = String::from_utf8_lossy(&listed.body).into_owned();
+    assert!(
+        !text.contains("gateway-token-77"),
+        "authorization is redacted"
+    );
+    let body = listed.json();
+    let entry = |trace: &str| {
+        body["requests"]
+            .as_array()
+            .expect("a list")
+            .iter()
+            .find(|r| r["traceId"] == trace)
+            .cloned()
+            .unwrap_or_else(|| panic!("no entry for {trace}"))
+    };
+    assert_eq!(entry("s-book")["source"], "book");
+    assert_eq!(entry("s-generated")["source"], "generated");
+    assert_eq!(entry("s-canned")["source"], "canned:getting-started-sample");
+    assert_eq!(entry("s-scenario")["source"], "scenario");
+    assert!(
+        entry("s-other")["headers"]
+            .as_array()
+            .is_some_and(|h| h.contains(&json!(["authorization", "***"])))
+    );
+    let cut = entry("s-long")["body"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(cut.chars().count(), 16 * 1024, "the body is cut at 16 KiB");
+    assert!(cut.starts_with("{\"spId\""));
+
+    let by_client = send(
+        &app,
+        admin("GET", "/__admin/requests?clientId=other-client", None),
+    )
+    .await
+    .json();
+    assert_eq!(by_client["count"], 1);
+    assert_eq!(by_client["requests"][0]["traceId"], "s-other");
+    let two = send(&app, admin("GET", "/__admin/requests?limit=2", None))
+        .await
+        .json();
+    let traces: Vec<&str> = two["requests"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|r| r["traceId"].as_str())
+        .collect();
+    assert_eq!(traces, ["s-long", "s-other"], "the newest two");
+}
+
+#[tokio::test]
 async fn the_journal_is_bounded_and_can_be_turned_off() {
     let app = app_with(|config| config.journal_size = 2);
     for i in 0..5 {

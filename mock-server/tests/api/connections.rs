@@ -2,6 +2,8 @@
 //! on kept-alive connections get an answer to every request they sent, the last one with
 //! `Connection: close`, and the mock stops soon after), and one peer cannot take every slot.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use mock_server::MockServer;
@@ -45,8 +47,9 @@ async fn read_answer(stream: &mut TcpStream) -> Option<bool> {
 }
 
 /// Sends the foundry lookup back to back on one kept-alive connection until the connection is
-/// closed (by an answer that says so, or by the mock) or a new one is refused.
-async fn client(address: std::net::SocketAddr) -> Tally {
+/// closed (by an answer that says so, or by the mock) or a new one is refused. Each client that
+/// got its first answer counts itself in `going`.
+async fn client(address: std::net::SocketAddr, going: Arc<AtomicUsize>) -> Tally {
     let request = foundry_on_the_wire();
     let mut tally = Tally::default();
     let Ok(mut stream) = TcpStream::connect(address).await else {
@@ -61,6 +64,9 @@ async fn client(address: std::net::SocketAddr) -> Tally {
         match read_answer(&mut stream).await {
             Some(close) => {
                 tally.answered += 1;
+                if tally.answered == 1 {
+                    going.fetch_add(1, Ordering::SeqCst);
+                }
                 if close {
                     tally.closed_by_answer = true;
                     break;
@@ -77,9 +83,20 @@ async fn a_shutdown_answers_every_request_clients_sent_on_kept_alive_connections
     for run in 0..5 {
         let server = MockServer::builder().start().await.expect("starts");
         let address = server.address();
-        let clients: Vec<_> = (0..20).map(|_| tokio::spawn(client(address))).collect();
-        // Let every client get going, then stop the mock under their load.
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        let going = Arc::new(AtomicUsize::new(0));
+        let clients: Vec<_> = (0..20)
+            .map(|_| tokio::spawn(client(address, Arc::clone(&going))))
+            .collect();
+        // Wait until every client has had an answer, then stop the mock under their load.
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while going.load(Ordering::SeqCst) < 20 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "run {run}: only {} of 20 clients got going",
+                going.load(Ordering::SeqCst)
+            );
+            tokio::task::yield_now().await;
+        }
         let started = std::time::Instant::now();
         server.shutdown().await.expect("a clean stop");
         let took = started.elapsed();

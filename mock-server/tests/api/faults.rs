@@ -261,13 +261,40 @@ async fn reload_serves_new_files_and_keeps_the_old_data_when_a_file_is_broken() 
     assert_eq!(names("FIRST NAME").await, 200);
 
     std::fs::write(&book, json!([account("A-2", "SECOND NAME CO")]).to_string()).expect("write");
+    // A canned example and a scenario, in folders that did not exist at start.
+    std::fs::create_dir_all(dir.join("canned")).expect("dirs");
+    std::fs::create_dir_all(dir.join("scenarios")).expect("dirs");
+    let canned = json!({"description": "a pinned answer",
+        "request": {"body": {"accountName": "PINNED", "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}},
+        "response": {"status": 200, "body": [account("C-1", "PINNED CO")]}});
+    std::fs::write(dir.join("canned/pinned.json"), canned.to_string()).expect("write");
+    let scenario = json!({"description": "one account with acid null",
+        "accounts": {"count": 1, "set": {"/acid": null}}});
+    std::fs::write(dir.join("scenarios/one-null.json"), scenario.to_string()).expect("write");
     let reloaded = reload().await.expect("answers");
     assert_eq!(reloaded.status(), 200);
     let reloaded: Value = reloaded.json().await.expect("json");
     assert_eq!(
-        (&reloaded["accounts"], &reloaded["changed"]),
-        (&json!(1), &json!(true))
+        (
+            &reloaded["accounts"],
+            &reloaded["cannedExamples"],
+            &reloaded["scenarios"],
+            &reloaded["changed"]
+        ),
+        (&json!(1), &json!(1), &json!(1), &json!(true))
     );
+    assert_eq!(names("PINNED").await, 200, "the new canned example answers");
+    let with_scenario = client
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", "reload")
+        .header("x-mock-scenario", "one-null")
+        .json(&json!({"spId": "1", "accountName": "SECOND NAME", "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}))
+        .send()
+        .await
+        .expect("answers");
+    assert_eq!(with_scenario.status(), 200, "the new scenario is loaded");
     // The same files again: nothing to check, and it says so.
     let again: Value = reload().await.expect("answers").json().await.expect("json");
     assert_eq!(
@@ -321,19 +348,52 @@ async fn watch_reloads_a_changed_folder_and_ignores_a_broken_file() {
             .json(&json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}));
         async move { request.send().await.expect("answers").status().as_u16() }
     };
+    // Polls the health check until `done` holds for it: the watcher's own report of its
+    // reloads (`lastReload`), not a guess at its timing.
+    let health_until = |what: &'static str, done: fn(&Value) -> bool| {
+        let request = client.get(format!("{}/__admin/health", server.uri()));
+        async move {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+            loop {
+                let health: Value = request
+                    .try_clone()
+                    .expect("a plain request")
+                    .send()
+                    .await
+                    .expect("answers")
+                    .json()
+                    .await
+                    .expect("json");
+                if done(&health) {
+                    return health;
+                }
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "not {what} within 10 s: {health}"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
     assert_eq!(status_for("AFTER").await, 404);
     std::fs::write(&book, json!([account("W-2", "AFTER CO")]).to_string()).expect("write");
-    let mut reloaded = false;
-    for _ in 0..50 {
-        if status_for("AFTER").await == 200 {
-            reloaded = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(reloaded, "the change was picked up within 5 s");
+    let health = health_until("reloaded", |h| h["lastReload"]["outcome"] == "reloaded").await;
+    assert_eq!(health["accounts"], 1);
+    assert_eq!(status_for("AFTER").await, 200);
+    // A new scenario file is picked up as well.
+    std::fs::create_dir_all(dir.join("scenarios")).expect("dirs");
+    let scenario = json!({"description": "one account", "accounts": {"count": 1}});
+    std::fs::write(dir.join("scenarios/watched.json"), scenario.to_string()).expect("write");
+    health_until("a scenario loaded", |h| h["scenarios"] == 1).await;
     std::fs::write(&book, "[{").expect("write");
-    tokio::time::sleep(Duration::from_millis(600)).await;
+    let refused = health_until("refused", |h| h["lastReload"]["outcome"] == "refused").await;
+    assert!(
+        refused["lastReload"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("book.json")),
+        "{refused}"
+    );
+    assert_eq!(refused["accounts"], 1, "{refused}");
     assert_eq!(
         status_for("AFTER").await,
         200,
@@ -346,21 +406,74 @@ async fn watch_reloads_a_changed_folder_and_ignores_a_broken_file() {
 async fn shutdown_lets_a_request_in_flight_finish_and_refuses_new_connections() {
     let server = server().await;
     let address = server.address();
-    let in_flight = tokio::spawn(lookup(&client(), &server, "slow").send());
-    // Let the request reach the server and start its delay.
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let stopping = tokio::spawn(server.shutdown());
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(
-        tokio::net::TcpStream::connect(address).await.is_err(),
-        "new connections are refused while stopping"
-    );
-    let response = in_flight
+    // `slow-drip` sends the head at once and the body 16 bytes every 100 ms: once the head is
+    // here, the request is in flight, for about three seconds more.
+    let response = lookup(&client(), &server, "slow-drip")
+        .send()
         .await
-        .expect("joins")
-        .expect("the request in flight is answered");
+        .expect("the head arrives");
     assert_eq!(response.status(), 200);
+    let stopping = tokio::spawn(server.shutdown());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while tokio::net::TcpStream::connect(address).await.is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "new connections are refused while stopping"
+        );
+        tokio::task::yield_now().await;
+    }
+    let body = response.bytes().await.expect("the whole body arrives");
+    let accounts: Value = serde_json::from_slice(&body).expect("the body is whole JSON");
+    assert_eq!(accounts[0]["accountId"], "0013g00000cUIRtAAO");
     stopping.await.expect("joins").expect("a clean stop");
+}
+
+#[tokio::test]
+async fn shutdown_waits_at_most_ten_seconds_for_a_request_in_flight() {
+    // An answer that drips for about half a minute: longer than the shutdown's cap.
+    let dir = std::env::temp_dir().join(format!("mock-cap-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("accounts")).expect("dirs");
+    std::fs::create_dir_all(dir.join("scenarios")).expect("dirs");
+    std::fs::write(
+        dir.join("accounts/book.json"),
+        json!([account("CAP-1", "AT&T CLOUD TEST FOUNDRY")]).to_string(),
+    )
+    .expect("write");
+    let drip = json!({"description": "16 bytes a second",
+        "fault": {"kind": "slow-drip", "chunkBytes": 16, "intervalMs": 1000}});
+    std::fs::write(dir.join("scenarios/long-drip.json"), drip.to_string()).expect("write");
+    let server = MockServer::builder()
+        .fixtures_dir(&dir)
+        .data(mock_server::DataMode::Fixtures)
+        .start()
+        .await
+        .expect("starts");
+    let response = client()
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", "cap")
+        .header("x-mock-scenario", "long-drip")
+        .json(&json!({"spId": "1", "accountName": "FOUNDRY", "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}))
+        .send()
+        .await
+        .expect("the head arrives");
+    assert_eq!(response.status(), 200);
+    let started = Instant::now();
+    let stopped = server.shutdown().await;
+    let took = started.elapsed();
+    assert!(stopped.is_ok(), "{stopped:?}");
+    // Half a second of lingering, then at most ten seconds of grace.
+    assert!(
+        (Duration::from_secs(10)..Duration::from_secs(13)).contains(&took),
+        "the stop took {took:?}"
+    );
+    assert!(
+        response.bytes().await.is_err(),
+        "the answer still dripping is cut"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
@@ -403,6 +516,18 @@ async fn shutdown_closes_an_idle_kept_alive_connection_at_once() {
     stopping.await.expect("joins").expect("a clean stop");
 }
 
+/// Whether `bytes` hold a whole answer: a head and as many body bytes as it announces.
+fn is_whole_answer(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let Some((head, rest)) = text.split_once("\r\n\r\n") else {
+        return false;
+    };
+    head.lines()
+        .find_map(|line| line.strip_prefix("content-length: "))
+        .and_then(|length| length.parse::<usize>().ok())
+        .is_some_and(|length| rest.len() >= length)
+}
+
 #[tokio::test]
 async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
     let server = MockServer::builder()
@@ -412,9 +537,22 @@ async fn connections_beyond_the_cap_get_503_and_a_freed_slot_is_reused() {
         .expect("starts");
     let address = server.address();
     let (first, refused) = tokio::task::spawn_blocking(move || {
-        let first = TcpStream::connect(address).expect("the first connection");
-        // Give the accept loop time to take the only slot.
-        std::thread::sleep(Duration::from_millis(200));
+        let mut first = TcpStream::connect(address).expect("the first connection");
+        // Once the first connection has its answer (and stays open, kept alive), it holds the
+        // only slot.
+        first
+            .write_all(crate::common::foundry_on_the_wire().as_bytes())
+            .expect("sends");
+        first
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
+        let mut seen = Vec::new();
+        let mut chunk = [0; 4096];
+        while !is_whole_answer(&seen) {
+            let read = first.read(&mut chunk).expect("the first answer");
+            assert!(read > 0, "the first connection is answered");
+            seen.extend_from_slice(&chunk[..read]);
+        }
         let mut second = TcpStream::connect(address).expect("the second connection");
         second
             .set_read_timeout(Some(Duration::from_secs(5)))

@@ -123,8 +123,9 @@ async fn chaos_fails_requests_with_the_chosen_scenarios_and_the_header_overrides
 async fn a_rate_limited_client_gets_429_after_its_burst_then_recovers() {
     let app = app_with(|config| {
         let mut limited = Client::new("limited", "secret").expect("client");
+        // One token a second: the third request comes well within it, even on a slow machine.
         limited.rate_limit = Some(RateLimit {
-            per_second: 10.0,
+            per_second: 1.0,
             burst: 2,
         });
         config.clients = vec![Client::demo(), limited];
@@ -143,14 +144,51 @@ async fn a_rate_limited_client_gets_429_after_its_burst_then_recovers() {
     let refused = send(&app, request()).await;
     refused.error(StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(refused.headers["retry-after"], "1");
+    // Where 429 sits: after the credentials (a wrong secret is a 401, not a 429) and before
+    // everything else (a body that is not JSON, a wrong content type, no x-trace-id).
+    let wrong_secret = lookup_with(
+        &foundry(),
+        &[
+            ("client_id", Some("limited")),
+            ("client_secret", Some("not-it")),
+        ],
+    );
+    send(&app, wrong_secret)
+        .await
+        .error(StatusCode::UNAUTHORIZED);
+    for change in [
+        ("content-type", Some("text/plain")),
+        ("x-trace-id", None),
+        ("x-mock-scenario", Some("no-such-scenario")),
+    ] {
+        let request = lookup_with(
+            &foundry(),
+            &[
+                ("client_id", Some("limited")),
+                ("client_secret", Some("secret")),
+                change,
+            ],
+        );
+        send(&app, request)
+            .await
+            .error(StatusCode::TOO_MANY_REQUESTS);
+    }
     // The demo client has no limit.
     assert_eq!(send(&app, lookup(&foundry())).await.status, StatusCode::OK);
-    tokio::time::sleep(Duration::from_millis(150)).await;
-    assert_eq!(
-        send(&app, request()).await.status,
-        StatusCode::OK,
-        "a token came back"
-    );
+    // A token comes back within a second: poll for it rather than guess the moment.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let status = send(&app, request()).await.status;
+        if status == StatusCode::OK {
+            break;
+        }
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no token came back within 3 s"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[tokio::test]

@@ -101,3 +101,38 @@ async fn a_certificate_and_key_from_pem_files_are_served_and_written_out_certifi
     );
     std::fs::remove_dir_all(&dir).expect("cleans up");
 }
+
+#[tokio::test]
+async fn a_client_that_never_starts_its_handshake_is_closed_after_the_read_timeout() {
+    use tokio::io::AsyncReadExt;
+    let server = MockServer::builder()
+        .tls(TlsSource::SelfSigned { write_cert: None })
+        .read_timeout_secs(1)
+        .start()
+        .await
+        .expect("starts");
+    let started = std::time::Instant::now();
+    let mut silent = tokio::net::TcpStream::connect(server.address())
+        .await
+        .expect("connects");
+    // Nothing is sent: the handshake never starts, and the server gives up on it.
+    let mut buffer = [0; 64];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(8), silent.read(&mut buffer))
+        .await
+        .expect("closed within 8 s");
+    let took = started.elapsed();
+    assert!(
+        matches!(read, Ok(0)) || read.is_err(),
+        "closed without a byte: {read:?}"
+    );
+    assert!(
+        took >= std::time::Duration::from_millis(900),
+        "closed after {took:?}, before the timeout"
+    );
+    // The server serves a client that does shake hands.
+    let client = trusting(server.certificate_pem().expect("a certificate"));
+    assert_eq!(
+        lookup_status(&client, &server.lookup_url()).await.ok(),
+        Some(200)
+    );
+}

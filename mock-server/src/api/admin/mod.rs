@@ -119,6 +119,11 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         "data": state.settings.data.as_str(),
         "seed": state.generator.seed(),
         "flow": if state.flow.rules.strict { "strict" } else { "lenient" },
+        "lastReload": state.last_reload().map(|last| json!({
+            "number": last.number,
+            "outcome": last.outcome,
+            "error": last.error,
+        })),
     }))
 }
 

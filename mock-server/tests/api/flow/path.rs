@@ -219,6 +219,48 @@ fn operations() -> Vec<(Method, &'static str)> {
     ]
 }
 
+/// What every 401 says the caller must send.
+const CHALLENGE: &str = r#"client_id realm="Alliance Ordering API""#;
+
+#[tokio::test]
+async fn every_401_of_every_operation_names_the_credentials_expected() {
+    let app = app(|_| {});
+    let lookup = (Method::POST, "/customerAccountLookup");
+    for (method, path) in operations().into_iter().chain([lookup]) {
+        let body = json!({"quoteId": "0Q0KQ000000CvYs0AK"});
+        let mut refusals = Vec::new();
+        for (name, value) in [
+            ("client_id", None),
+            ("client_secret", None),
+            ("client_secret", Some("not-the-secret")),
+        ] {
+            let mut request = request(method.clone(), path, Some(&body), &[]);
+            request.headers_mut().remove(name);
+            if let Some(value) = value {
+                request
+                    .headers_mut()
+                    .insert(name, value.parse().expect("a header value"));
+            }
+            refusals.push(request);
+        }
+        // The `unauthorized` scenario answers as a real credential failure does.
+        refusals.push(request(
+            method.clone(),
+            path,
+            Some(&body),
+            &[("x-mock-scenario", "unauthorized")],
+        ));
+        for (index, refusal) in refusals.into_iter().enumerate() {
+            let answer = send(&app, refusal).await;
+            answer.error(StatusCode::UNAUTHORIZED);
+            assert_eq!(
+                answer.headers["www-authenticate"], CHALLENGE,
+                "{path}, refusal {index}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn every_operation_refuses_missing_credentials_and_a_body_that_is_not_json() {
     let app = app(|_| {});
@@ -232,7 +274,7 @@ async fn every_operation_refuses_missing_credentials_and_a_body_that_is_not_json
             .expect("a request");
         let answer = send(&app, anonymous).await;
         answer.error(StatusCode::UNAUTHORIZED);
-        assert!(answer.headers.contains_key("www-authenticate"), "{path}");
+        assert_eq!(answer.headers["www-authenticate"], CHALLENGE, "{path}");
         if method == Method::GET {
             continue;
         }
