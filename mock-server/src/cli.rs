@@ -471,12 +471,101 @@ mod tests {
             .into_config()
     }
 
+    /// The default column of the flags table in `docs/configuration.md`, by flag.
+    fn documented_defaults() -> std::collections::BTreeMap<String, String> {
+        let page = include_str!("../../docs/configuration.md");
+        page.lines()
+            .filter(|line| line.starts_with("| `--"))
+            .filter_map(|line| {
+                let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+                let flag = cells
+                    .get(1)?
+                    .trim_matches('`')
+                    .split(' ')
+                    .next()?
+                    .to_owned();
+                let default = cells
+                    .get(4)?
+                    .split(' ')
+                    .next()?
+                    .trim_matches('`')
+                    .to_owned();
+                Some((flag, default))
+            })
+            .collect()
+    }
+
     #[test]
-    fn no_arguments_give_the_documented_defaults() -> Result<(), ConfigError> {
+    fn no_arguments_give_the_defaults_the_documentation_states() -> Result<(), ConfigError> {
         let config = parse(&[])?;
-        assert_eq!(config, Config::default());
-        assert_eq!(config.listen.to_string(), "127.0.0.1:8080");
-        assert!(config.uses_demo_credentials());
+        // What the server runs with, in the documentation's words.
+        let actual: Vec<(&str, String)> = vec![
+            ("--listen", config.listen.to_string()),
+            (
+                "--client",
+                config
+                    .clients
+                    .iter()
+                    .map(|c| format!("{}:{}", c.id, c.secret()))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            ("--require-sp-id", config.require_sp_id.to_string()),
+            (
+                "--not-found",
+                match config.not_found {
+                    NotFoundStyle::Error => "error",
+                    NotFoundStyle::Empty => "empty",
+                }
+                .to_owned(),
+            ),
+            ("--data", config.data.as_str().to_owned()),
+            ("--seed", config.seed.to_string()),
+            ("--failure-rate", config.failure_rate.to_string()),
+            ("--failure-scenarios", config.failure_scenarios.join(",")),
+            ("--journal-size", config.journal_size.to_string()),
+            ("--journal-bytes", config.journal_bytes.to_string()),
+            ("--admin-open", config.admin_open.to_string()),
+            ("--watch", config.watch.to_string()),
+            ("--base-path", config.base_paths.join(",")),
+            ("--max-body-bytes", config.max_body_bytes.to_string()),
+            ("--max-connections", config.max_connections.to_string()),
+            ("--max-header-bytes", config.max_header_bytes.to_string()),
+            ("--read-timeout", config.read_timeout_secs.to_string()),
+            ("--tls-self-signed", config.tls.is_some().to_string()),
+            ("--flow", config.flow.as_str().to_owned()),
+            ("--esign-after", config.esign_after_secs.to_string()),
+            ("--order-statuses", config.order_statuses.join(",")),
+            ("--order-status-every", config.order_status_secs.to_string()),
+            ("--flow-capacity", config.flow_capacity.to_string()),
+            (
+                "--log-format",
+                match config.log_format {
+                    crate::config::LogFormat::Human => "human",
+                    crate::config::LogFormat::Json => "json",
+                }
+                .to_owned(),
+            ),
+            ("--log-level", config.log_level.clone()),
+        ];
+        let documented = documented_defaults();
+        for (flag, value) in actual {
+            assert_eq!(
+                documented.get(flag),
+                Some(&value),
+                "{flag}: docs/configuration.md says {:?}, the server uses {value:?}",
+                documented.get(flag)
+            );
+        }
+        assert!(config.scenario.is_none() && config.admin_token.is_none());
+        assert_eq!(
+            documented.get("--scenario").map(String::as_str),
+            Some("none")
+        );
+        assert_eq!(
+            documented.get("--admin-token").map(String::as_str),
+            Some("none")
+        );
         Ok(())
     }
 

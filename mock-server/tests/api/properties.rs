@@ -1,5 +1,6 @@
-//! Properties over many generated requests: no input makes the lookup answer 5xx, every error is
-//! in the error body's shape, and every account returned satisfies the matching rules.
+//! Properties over many generated requests, in the book-only and the default (hybrid) data modes:
+//! no input makes the lookup answer 5xx, every error is in the error body's shape, and every
+//! account returned, from the book or generated, satisfies the matching rules.
 
 use std::sync::OnceLock;
 
@@ -9,9 +10,21 @@ use serde_json::{Value, json};
 
 use crate::common::*;
 
+/// The book alone (`--data fixtures`).
 fn shared_app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
     APP.get_or_init(app)
+}
+
+/// The default mode: the book, then generated accounts that fit the request.
+fn hybrid_app() -> &'static App {
+    static APP: OnceLock<App> = OnceLock::new();
+    APP.get_or_init(|| app_with(|config| config.data = mock_server::DataMode::Hybrid))
+}
+
+/// Both data modes the properties must hold in.
+fn apps() -> [&'static App; 2] {
+    [shared_app(), hybrid_app()]
 }
 
 fn arbitrary_json() -> impl Strategy<Value = Value> {
@@ -73,14 +86,18 @@ proptest! {
 
     #[test]
     fn arbitrary_json_bodies_never_cause_a_server_error(body in arbitrary_json()) {
-        let answer = runtime().block_on(send(shared_app(), lookup(&body)));
-        check_answer(&answer)?;
+        for app in apps() {
+            let answer = runtime().block_on(send(app, lookup(&body)));
+            check_answer(&answer)?;
+        }
     }
 
     #[test]
     fn arbitrary_bytes_never_cause_a_server_error(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        let answer = runtime().block_on(send(shared_app(), raw_lookup(bytes, &[])));
-        check_answer(&answer)?;
+        for app in apps() {
+            let answer = runtime().block_on(send(app, raw_lookup(bytes.clone(), &[])));
+            check_answer(&answer)?;
+        }
     }
 
     #[test]
@@ -98,7 +115,8 @@ proptest! {
         let name = if name.len() < 3 { format!("{name}**") } else { name.to_owned() };
         let body = json!({"spId": "1", "accountName": name,
                           "address": {"street": street, "city": city, "state": state, "zipCode": requested_zip}});
-        let answer = runtime().block_on(send(shared_app(), lookup(&body)));
+        for app in apps() {
+        let answer = runtime().block_on(send(app, lookup(&body)));
         check_answer(&answer)?;
         if answer.status == StatusCode::OK {
             for account in answer.json().as_array().into_iter().flatten() {
@@ -122,6 +140,7 @@ proptest! {
                     );
                 }
             }
+        }
         }
     }
 }

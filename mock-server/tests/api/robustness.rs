@@ -17,7 +17,13 @@ use crate::common::*;
 /// it answering the next one as planned.
 fn shared_app() -> &'static App {
     static APP: OnceLock<App> = OnceLock::new();
-    APP.get_or_init(|| app_with(|config| config.max_header_bytes = 8 * 1024))
+    // The default data mode (hybrid): book answers and generated ones both meet every input.
+    APP.get_or_init(|| {
+        app_with(|config| {
+            config.data = mock_server::DataMode::Hybrid;
+            config.max_header_bytes = 8 * 1024;
+        })
+    })
 }
 
 const PATHS: &[&str] = &[

@@ -1,6 +1,6 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::common::*;
 
@@ -116,6 +116,41 @@ async fn admin_health_reports_the_fixture_counts() {
     assert_eq!(body["status"], "ok");
     assert!(body["accounts"].as_u64().expect("a count") >= 40);
     assert_eq!(body["cannedExamples"], 1);
+    let scenarios = std::fs::read_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/scenarios"
+    ))
+    .expect("the bundled scenarios")
+    .count();
+    assert_eq!(body["scenarios"], scenarios);
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        (
+            &body["data"],
+            &body["seed"],
+            &body["flow"],
+            &body["lastReload"]
+        ),
+        (
+            &json!("fixtures"),
+            &json!(1),
+            &json!("strict"),
+            &Value::Null
+        )
+    );
+    // The settings as configured, not as the defaults.
+    let configured = app_with(|config| {
+        config.seed = 42;
+        config.flow = mock_server::FlowMode::Lenient;
+    });
+    let request = Request::get("/__admin/health")
+        .body(Body::empty())
+        .expect("request");
+    let body = send(&configured, request).await.json();
+    assert_eq!(
+        (&body["seed"], &body["flow"]),
+        (&json!(42), &json!("lenient"))
+    );
 }
 
 #[tokio::test]

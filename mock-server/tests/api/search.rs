@@ -208,3 +208,35 @@ async fn every_answer_has_at_most_five_accounts_for_a_wildcard_over_a_whole_city
     let answer = send(&app(), lookup(&acme("***", "", "75201"))).await;
     assert_eq!(answer.names().len(), 5);
 }
+
+#[tokio::test]
+async fn unknown_keys_accept_source_and_country_do_not_change_the_answer() {
+    // In the default (hybrid) mode and the book alone, for a found customer and a generated one.
+    for mode in [
+        mock_server::DataMode::Hybrid,
+        mock_server::DataMode::Fixtures,
+    ] {
+        let app = app_with(|config| config.data = mode);
+        let generated_zip = json!({"spId": "10006", "accountName": "ZEPHYR QUILTS", "address": {"street": "", "city": "RENO", "state": "NV", "zipCode": "89501"}});
+        for plain in [foundry(), generated_zip] {
+            let expected = send(&app, lookup(&plain)).await;
+            let mut extra = plain.clone();
+            extra["notAField"] = json!({"nested": [1, 2]});
+            extra["address"]["country"] = json!("USA");
+            let changed = lookup_with(
+                &extra,
+                &[
+                    ("accept", Some("text/html")),
+                    ("source", Some("PARTNER-PORTAL")),
+                ],
+            );
+            let answer = send(&app, changed).await;
+            assert_eq!(answer.status, expected.status, "{mode:?} {plain}");
+            assert_eq!(
+                String::from_utf8_lossy(&answer.body),
+                String::from_utf8_lossy(&expected.body),
+                "{mode:?} {plain}"
+            );
+        }
+    }
+}

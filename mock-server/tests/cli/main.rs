@@ -99,12 +99,25 @@ struct Running {
 }
 
 fn start(args: &[&str]) -> Running {
+    start_with(args, &[], 2)
+}
+
+/// Starts the binary with `args` and the variables `env` (and no other `MOCK_*` variable of the
+/// test's environment), and reads the first `lines` lines it prints.
+fn start_with(args: &[&str], env: &[(&str, &str)], lines: usize) -> Running {
     let listen: &[&str] = if args.contains(&"--listen") {
         &[]
     } else {
         &["--listen", "127.0.0.1:0"]
     };
-    let mut child = Command::new(BINARY)
+    let mut command = Command::new(BINARY);
+    for (name, _) in std::env::vars() {
+        if name.starts_with("MOCK_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
+        .envs(env.iter().copied())
         .args(listen)
         .args(args)
         .stdin(Stdio::null())
@@ -127,9 +140,11 @@ fn start(args: &[&str]) -> Running {
         .unwrap_or_else(|| panic!("unexpected first line: {first:?}"))
         .to_owned();
     let mut stdout_lines = vec![first.trim_end().to_owned()];
-    let mut second = String::new();
-    reader.read_line(&mut second).expect("a second line");
-    stdout_lines.push(second.trim_end().to_owned());
+    for _ in 1..lines {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("another line");
+        stdout_lines.push(line.trim_end().to_owned());
+    }
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || {
         let mut rest = String::new();
@@ -469,4 +484,45 @@ fn listening_beyond_loopback_says_the_admin_api_is_closed() {
         logged.contains("with an open admin API (--admin-open)"),
         "{logged}"
     );
+}
+
+#[test]
+fn a_flag_wins_over_the_environment_which_wins_over_the_config_file() {
+    let scratch = Scratch::new("precedence");
+    let file = scratch.write(
+        "mock.toml",
+        "seed = 3\ndata = \"generated\"\nflow = \"lenient\"\nesign-after = 9\n",
+    );
+    let running = start_with(
+        &["--config", file.to_str().expect("a path"), "--seed", "7"],
+        &[
+            ("MOCK_SEED", "5"),
+            ("MOCK_DATA", "hybrid"),
+            ("MOCK_ESIGN_AFTER", "2"),
+            ("MOCK_CLIENTS", "alpha:one-secret,beta:two-secret"),
+        ],
+        4,
+    );
+    assert_eq!(
+        running.stdout_lines[1..],
+        [
+            "accepted client ids: alpha, beta (secrets as configured)",
+            // The flag's seed (7), the environment's mode (hybrid).
+            "data: hybrid (seed 7); ZIP 00000 finds no customer, ZIP 99999 finds five",
+            // The file's flow mode, the environment's eSign delay.
+            "flow: lenient (docs/flow.md); eSign signs after 2 s; orders go IN_PROGRESS → COMPLETED every 30 s",
+        ]
+    );
+    let body = r#"{"spId":"1","accountName":"AT&T CLOUD TEST FOUNDRY","address":{"street":"","city":"PLANO","state":"TX","zipCode":"75075"}}"#;
+    let as_beta = running.request(
+        &[
+            ("client_id", "beta"),
+            ("client_secret", "two-secret"),
+            ("x-trace-id", "env"),
+        ],
+        body,
+    );
+    assert!(as_beta.starts_with("HTTP/1.1 200 "), "{as_beta}");
+    let (status, _) = running.stop();
+    assert!(status.success());
 }
