@@ -619,3 +619,71 @@ fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
         .expect("the binary runs");
     assert!(!stdout(&output).contains(SECRET));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endpoint_slower_than_timeout_secs_counts_as_unreachable() {
+    // A server that takes 30 s to answer anything: the slowness is what is under test.
+    let slow = common::serve(axum::Router::new().fallback(|| async {
+        tokio::time::sleep(std::time::Duration::from_secs(30)).await;
+        "late"
+    }))
+    .await;
+    let started = std::time::Instant::now();
+    let output = run_binary(run_args(
+        &slow,
+        SECRET,
+        &["--only", "smoke", "--timeout-secs", "1"],
+    ))
+    .await;
+    let took = started.elapsed();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(
+        took < std::time::Duration::from_secs(10),
+        "gave up after {took:?}, not after about a second"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn diff_sends_each_endpoint_its_own_credentials() {
+    let a = mock().await;
+    let b = common::mock()
+        .client("other-client", "other-secret")
+        .start()
+        .await
+        .expect("the mock starts");
+    let diff = |ids: &[&str], secrets: &[&str]| {
+        let mut args = vec!["diff".to_owned()];
+        for url in [a.uri(), b.uri()] {
+            args.extend(["--base-url".to_owned(), url]);
+        }
+        for id in ids {
+            args.extend(["--client-id".to_owned(), (*id).to_owned()]);
+        }
+        for secret in secrets {
+            args.extend(["--client-secret".to_owned(), (*secret).to_owned()]);
+        }
+        args.extend(["--only".to_owned(), "auth".to_owned()]);
+        run_binary(args)
+    };
+    // One pair per endpoint: both accept the valid calls, so nothing differs.
+    let paired = diff(&["sp-10006", "other-client"], &[SECRET, "other-secret"]).await;
+    assert_eq!(paired.status.code(), Some(0), "{}", stdout(&paired));
+    // One pair for both: the second endpoint refuses it, and the report says so.
+    let shared = diff(&["sp-10006"], &[SECRET]).await;
+    assert_eq!(shared.status.code(), Some(1));
+    assert!(
+        stdout(&shared).contains(
+            "differs: auth::valid_credentials_are_accepted (call 1): status: A 200, B 401"
+        ),
+        "{}",
+        stdout(&shared)
+    );
+    let three = diff(&["x", "y", "z"], &[SECRET]).await;
+    assert_eq!(three.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&three.stderr)
+            .contains("give --client-id once (for both) or twice (one per endpoint), got 3")
+    );
+}
