@@ -395,6 +395,8 @@ async fn serve_connection<S>(
     let served = hyper::server::conn::http1::Builder::new()
         .timer(TokioTimer::new())
         .header_read_timeout(options.read_timeout)
+        // More headers than this get a bare 431 (hyper's default, made explicit here).
+        .max_headers(100)
         // The bookkeeping layer answers heads over the mock's limit with the error body; this
         // is the hard stop beyond which hyper does not even buffer them.
         .max_header_size(options.max_header_bytes.saturating_mul(2))
