@@ -570,6 +570,44 @@ mod tests {
     }
 
     #[test]
+    fn the_config_file_sets_a_clients_rate_limit_and_scenario_and_the_server_wide_scenario()
+    -> Result<(), Box<dyn std::error::Error>> {
+        let dir = std::env::temp_dir().join(format!("mock-cli-limits-{}", std::process::id()));
+        std::fs::create_dir_all(&dir)?;
+        let file = dir.join("mock.toml");
+        std::fs::write(
+            &file,
+            "scenario = \"slow\"\n\
+             [[clients]]\nclient-id = \"a\"\nclient-secret = \"b\"\nscenario = \"null-fields\"\n\
+             rate-limit = { per-second = 2.5, burst = 4 }\n",
+        )?;
+        let config = parse(&["--config", file.to_str().unwrap_or_default()])?;
+        assert_eq!(config.scenario.as_deref(), Some("slow"));
+        assert_eq!(config.clients[0].scenario.as_deref(), Some("null-fields"));
+        assert_eq!(
+            config.clients[0].rate_limit,
+            Some(crate::config::RateLimit {
+                per_second: 2.5,
+                burst: 4
+            })
+        );
+        std::fs::write(
+            &file,
+            "[[clients]]\nclient-id = \"a\"\nclient-secret = \"b\"\n\
+             rate-limit = { per-second = 0, burst = 4 }\n",
+        )?;
+        let refused = parse(&["--config", file.to_str().unwrap_or_default()])
+            .map(drop)
+            .map_err(|e| e.to_string());
+        assert_eq!(
+            refused,
+            Err("the rate limit of client \"a\" must have per-second > 0 and burst ≥ 1".to_owned())
+        );
+        std::fs::remove_dir_all(&dir)?;
+        Ok(())
+    }
+
+    #[test]
     fn flags_override_the_config_file() -> Result<(), Box<dyn std::error::Error>> {
         let dir = std::env::temp_dir().join(format!("mock-cli-{}", std::process::id()));
         std::fs::create_dir_all(&dir)?;

@@ -195,16 +195,16 @@ async fn slow_drip_sends_the_usual_answer_in_many_small_pieces() {
     let elapsed = started.elapsed();
     let value: Value = serde_json::from_slice(&body).expect("the whole answer arrives");
     assert_eq!(value[0]["subAccountId"], "U8GOM4");
-    let expected_chunks = body.len().div_ceil(16);
+    // The server paces the pieces (16 bytes, then 100 ms): however late this reader is, the
+    // whole answer cannot come sooner than the pauses add up to. How many pieces the reader
+    // sees depends on how fast it reads, so only "more than one" is asserted of them.
+    let pieces = body.len().div_ceil(16) as u64;
     assert!(
-        chunks >= expected_chunks / 2,
-        "{chunks} chunks for {} bytes",
+        elapsed >= Duration::from_millis(100 * (pieces - 1)),
+        "{} bytes in {elapsed:?}",
         body.len()
     );
-    assert!(
-        elapsed >= Duration::from_millis(100 * (expected_chunks as u64 - 1) / 2),
-        "{elapsed:?}"
-    );
+    assert!(chunks > 1, "{chunks} chunks for {} bytes", body.len());
 }
 
 #[tokio::test]
