@@ -22,6 +22,21 @@ fn client() -> reqwest::Client {
     crate::common::http_client()
 }
 
+/// A lookup of `name` in PLANO, TX 75075 with the demo credentials and the trace id `trace`.
+fn plano_lookup(
+    client: &reqwest::Client,
+    server: &MockServer,
+    name: &str,
+    trace: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", trace)
+        .json(&json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}))
+}
+
 fn lookup(
     client: &reqwest::Client,
     server: &MockServer,
@@ -245,12 +260,7 @@ async fn reload_serves_new_files_and_keeps_the_old_data_when_a_file_is_broken() 
         .expect("starts");
     let client = client();
     let names = |name: &'static str| {
-        let request = client
-            .post(server.lookup_url())
-            .header("client_id", "demo-client")
-            .header("client_secret", "demo-secret")
-            .header("x-trace-id", "reload")
-            .json(&json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}));
+        let request = plano_lookup(&client, &server, name, "reload");
         async move { request.send().await.expect("answers").status().as_u16() }
     };
     let reload = || {
@@ -284,13 +294,8 @@ async fn reload_serves_new_files_and_keeps_the_old_data_when_a_file_is_broken() 
         (&json!(1), &json!(1), &json!(1), &json!(true))
     );
     assert_eq!(names("PINNED").await, 200, "the new canned example answers");
-    let with_scenario = client
-        .post(server.lookup_url())
-        .header("client_id", "demo-client")
-        .header("client_secret", "demo-secret")
-        .header("x-trace-id", "reload")
+    let with_scenario = plano_lookup(&client, &server, "SECOND NAME", "reload")
         .header("x-mock-scenario", "one-null")
-        .json(&json!({"spId": "1", "accountName": "SECOND NAME", "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}))
         .send()
         .await
         .expect("answers");
@@ -340,12 +345,7 @@ async fn watch_reloads_a_changed_folder_and_ignores_a_broken_file() {
         .expect("starts");
     let client = client();
     let status_for = |name: &'static str| {
-        let request = client
-            .post(server.lookup_url())
-            .header("client_id", "demo-client")
-            .header("client_secret", "demo-secret")
-            .header("x-trace-id", "watch")
-            .json(&json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}));
+        let request = plano_lookup(&client, &server, name, "watch");
         async move { request.send().await.expect("answers").status().as_u16() }
     };
     // Polls the health check until `done` holds for it: the watcher's own report of its
@@ -449,13 +449,8 @@ async fn shutdown_waits_at_most_ten_seconds_for_a_request_in_flight() {
         .start()
         .await
         .expect("starts");
-    let response = client()
-        .post(server.lookup_url())
-        .header("client_id", "demo-client")
-        .header("client_secret", "demo-secret")
-        .header("x-trace-id", "cap")
+    let response = plano_lookup(&client(), &server, "FOUNDRY", "cap")
         .header("x-mock-scenario", "long-drip")
-        .json(&json!({"spId": "1", "accountName": "FOUNDRY", "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}))
         .send()
         .await
         .expect("the head arrives");
