@@ -87,14 +87,17 @@ pub struct CaseArgs {
 
     /// Run the cases that create quotes, contracts and orders against an endpoint that is not
     /// on this machine. Without it they are skipped, and the report says so: a flow against
-    /// production must never create a real order by accident. The environment variable takes
-    /// 1, true, yes or on.
+    /// production must never create a real order by accident. `--allow-writes false` (or the
+    /// variable set to 0, false, no or off) turns off a target file's `allow-writes = true`.
     #[arg(
         long,
         env = "CONTRACT_ALLOW_WRITES",
-        value_parser = clap::builder::BoolishValueParser::new()
+        value_parser = clap::builder::BoolishValueParser::new(),
+        num_args = 0..=1,
+        default_missing_value = "true",
+        value_name = "BOOL"
     )]
-    pub allow_writes: bool,
+    pub allow_writes: Option<bool>,
 }
 
 /// `contract-tests run`.
@@ -214,7 +217,7 @@ pub struct DiffArgs {
     pub client_secrets: Vec<String>,
 
     /// Write the differences as JSON to FILE.
-    #[arg(long, env = "CONTRACT_JSON", value_name = "FILE")]
+    #[arg(long, env = "CONTRACT_DIFF_JSON", value_name = "FILE")]
     pub json: Option<PathBuf>,
 
     /// Which cases.

@@ -79,11 +79,18 @@ impl Coverage {
                     .filter(|e| (200..300).contains(&e.status))
                     .filter_map(|e| serde_json::from_str(&e.body).ok())
                     .collect();
+                // A field the schema allows as an object or an array of them (`subOrder`) is one
+                // field, under its first form.
+                let mut forms = std::collections::BTreeSet::new();
                 let fields = operation
                     .success_schema()
                     .map(basis::fields)
                     .unwrap_or_default()
                     .into_iter()
+                    .filter(|(pointer, _)| {
+                        let collapsed = pointer.replace("/*", "");
+                        forms.insert(collapsed)
+                    })
                     .map(|(pointer, basis)| FieldCoverage {
                         seen: answers.iter().any(|a| basis::present(a, &pointer)),
                         pointer,

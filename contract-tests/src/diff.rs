@@ -49,6 +49,9 @@ impl fmt::Display for Difference {
 pub fn compare(left: &[CaseResult], right: &[CaseResult]) -> Vec<Difference> {
     let mut differences = Vec::new();
     for (a, b) in left.iter().zip(right) {
+        if not_run(a) || not_run(b) {
+            continue;
+        }
         for (index, (x, y)) in a.exchanges.iter().zip(&b.exchanges).enumerate() {
             compare_exchange(&a.name, index + 1, x, y, &mut differences);
         }
@@ -158,6 +161,12 @@ fn compare_exchange(
     }
 }
 
+/// Whether a case was not run at all on an endpoint (writes not allowed there): nothing to
+/// compare, and not a difference.
+fn not_run(result: &CaseResult) -> bool {
+    result.exchanges.is_empty() && result.stopped.is_some()
+}
+
 /// Whether a set of kinds is an id's shape (`id: 18 letters and digits`).
 fn is_id_shape(kinds: &BTreeSet<String>) -> bool {
     kinds.iter().any(|k| k.starts_with("id: "))
@@ -221,12 +230,13 @@ fn shape(value: &Value) -> BTreeMap<String, BTreeSet<String>> {
     out
 }
 
-/// The drift report for people, ending in `N passed, N failed` over the compared cases (a case
-/// passes when its answers do not differ).
+/// The drift report for people, ending in `N passed, N failed, N not compared` (a case passes
+/// when its answers do not differ; a case not run on one endpoint, for writes not allowed there,
+/// is not compared).
 pub fn render(
     left: &str,
     right: &str,
-    results: &[CaseResult],
+    (results, right_results): (&[CaseResult], &[CaseResult]),
     differences: &[Difference],
 ) -> String {
     let mut text = format!(
@@ -236,13 +246,32 @@ pub fn render(
     for difference in differences {
         let _ = writeln!(text, "differs: {difference}");
     }
+    let skipped: Vec<(&CaseResult, &CaseResult)> = results
+        .iter()
+        .zip(right_results)
+        .filter(|(a, b)| not_run(a) || not_run(b))
+        .collect();
+    for (a, b) in &skipped {
+        let (side, reason) = if not_run(a) {
+            ("A", a.stopped.as_deref())
+        } else {
+            ("B", b.stopped.as_deref())
+        };
+        let _ = writeln!(
+            text,
+            "not compared: {} (not run on {side}: {})",
+            a.name,
+            reason.unwrap_or_default()
+        );
+    }
     let differing: BTreeSet<&str> = differences.iter().map(|d| d.case.as_str()).collect();
     let _ = writeln!(
         text,
-        "\n{} difference(s)\n{} passed, {} failed",
+        "\n{} difference(s)\n{} passed, {} failed, {} not compared",
         differences.len(),
-        results.len() - differing.len(),
-        differing.len()
+        results.len() - differing.len() - skipped.len(),
+        differing.len(),
+        skipped.len()
     );
     text
 }
@@ -320,6 +349,36 @@ mod tests {
             vec![
                 "c (call 1): id shape at /orderId: A id: 18 letters and digits, B id: 15 letters and digits"
             ]
+        );
+    }
+
+    #[test]
+    fn a_case_not_run_on_one_side_is_not_compared_but_listed() {
+        let ran = CaseResult {
+            name: "flow::x".to_owned(),
+            tags: Vec::new(),
+            outcome: crate::case::Outcome::Passed,
+            exchanges: vec![exchange(200, "{}")],
+            stopped: None,
+            operations: Vec::new(),
+            assumptions: Vec::new(),
+        };
+        let not_run = CaseResult {
+            exchanges: Vec::new(),
+            stopped: Some("writes not allowed".to_owned()),
+            outcome: crate::case::Outcome::Skipped {
+                reason: "writes not allowed".to_owned(),
+            },
+            ..ran.clone()
+        };
+        let (left, right) = ([ran], [not_run]);
+        let differences = compare(&left, &right);
+        assert_eq!(differences, vec![]);
+        let text = render("a", "b", (&left, &right), &differences);
+        assert!(text.contains("not compared: flow::x (not run on B: writes not allowed)\n"));
+        assert!(
+            text.ends_with("0 passed, 0 failed, 1 not compared\n"),
+            "{text}"
         );
     }
 

@@ -56,7 +56,7 @@ fn cases(args: &CaseArgs, contract: &Contract) -> anyhow::Result<Vec<Case>> {
             .map(|op| op.id.as_str())
             .collect();
         bail!(
-            "--operation {id}: no operation is called so; expected one of {}",
+            "--operation {id}: no operation is called {id:?}; expected one of {}",
             known.join(", ")
         );
     }
@@ -66,8 +66,15 @@ fn cases(args: &CaseArgs, contract: &Contract) -> anyhow::Result<Vec<Case>> {
         args.operation.as_deref(),
     );
     if cases.is_empty() {
+        let hint = match args.only {
+            Some(contract_tests::Tag::Lookups) => "; the lookups cases come from --lookups FILE",
+            Some(contract_tests::Tag::Generative) if args.generative_cases == 0 => {
+                "; --generative-cases 0 makes none"
+            }
+            _ => "",
+        };
         bail!(
-            "no case is tagged {} and calls {}",
+            "no case is tagged {} and calls {}{hint}",
             args.only.map_or("(any tag)", |t| t.as_str()),
             args.operation.as_deref().unwrap_or("(any operation)")
         );
@@ -92,17 +99,29 @@ fn runner<'a>(
         limit: Duration::from_secs(args.wait_secs),
         ..Waits::default()
     })
-    .allowing_writes(args.allow_writes);
+    .allowing_writes(args.allow_writes.unwrap_or(false));
     match &args.ca_cert {
         None => Ok(runner),
         Some(path) => {
             let pem = std::fs::read(path)
                 .with_context(|| format!("{}: cannot be read", path.display()))?;
+            if !String::from_utf8_lossy(&pem).contains("-----BEGIN CERTIFICATE-----") {
+                bail!(
+                    "{}: expected PEM certificates (-----BEGIN CERTIFICATE-----), found none",
+                    path.display()
+                );
+            }
             runner
                 .trusting(&pem)
                 .with_context(|| format!("{}: expected PEM certificates", path.display()))
         }
     }
+}
+
+/// Prints `text` on standard output; a reader that went away (`| head`) is not an error.
+fn out(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
 }
 
 fn write(path: &Path, text: &str) -> anyhow::Result<()> {
@@ -112,31 +131,41 @@ fn write(path: &Path, text: &str) -> anyhow::Result<()> {
 /// The target of `run`: the flags over the target file, each step's URL checked.
 fn run_target(args: &RunArgs, contract: &Contract) -> anyhow::Result<(Target, bool)> {
     let settings = match &args.target {
-        Some(path) => target::load(path, contract.api(), |name| std::env::var(name).ok())?,
+        Some(path) => target::load(path, contract.api())?,
         None => target::TargetSettings::default(),
     };
+    let env = |name: &str| std::env::var(name).ok();
     let base_url = args
         .base_url
         .clone()
-        .or(settings.base_url)
+        .or(settings.base_url.clone())
         .context("give --base-url, or a --target file that sets base-url")?;
-    let client_id = args
-        .client_id
-        .clone()
-        .or(settings.client_id)
-        .context("give --client-id, or a --target file that sets client-id-env")?;
-    let client_secret = args
-        .client_secret
-        .clone()
-        .or(settings.client_secret)
-        .context("give --client-secret, or a --target file that sets client-secret-env")?;
+    target::check_url(&base_url).map_err(|message| anyhow::anyhow!("--base-url: {message}"))?;
+    // A flag (or its CONTRACT_ variable) wins: the file's variable is read only without one.
+    let client_id = match &args.client_id {
+        Some(id) => id.clone(),
+        None => settings
+            .client_id(env)?
+            .context("give --client-id, or a --target file that sets client-id-env")?,
+    };
+    let client_secret = match &args.client_secret {
+        Some(secret) => secret.clone(),
+        None => settings
+            .client_secret(env)?
+            .context("give --client-secret, or a --target file that sets client-secret-env")?,
+    };
     let mut target = Target::new(base_url, client_id, client_secret);
-    target.step_urls = settings.steps;
+    target.step_urls = settings.steps.clone();
     for text in &args.step_urls {
         let (step, url) = target::parse_step_url(contract.api(), text)?;
         target.step_urls.insert(step, url);
     }
-    let allow_writes = args.cases.allow_writes || settings.allow_writes.unwrap_or(false);
+    // `--allow-writes false` (or CONTRACT_ALLOW_WRITES=false) turns off the file's `true`.
+    let allow_writes = args
+        .cases
+        .allow_writes
+        .or(settings.allow_writes)
+        .unwrap_or(false);
     Ok((target, allow_writes))
 }
 
@@ -161,16 +190,13 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
         Mode::Tolerant
     };
     let (target, allow_writes) = run_target(&args, &contract)?;
-    args.cases.allow_writes = allow_writes;
+    args.cases.allow_writes = Some(allow_writes);
     let info = RunInfo::new(describe(&target), mode);
     let results = runner(&contract, target, mode, &args.cases)?
         .run(&cases)
         .await?;
     let coverage = Coverage::of(contract.api(), &results);
-    print!(
-        "{}",
-        report::human::render(&info, &results, Some(&coverage))
-    );
+    out(&report::human::render(&info, &results, Some(&coverage)));
     let junit = report::junit::render(&info, &results)?;
     let json = report::json::render(&info, &results, Some(&coverage))?;
     if let Some(path) = &args.junit {
@@ -184,7 +210,7 @@ async fn run(mut args: RunArgs) -> anyhow::Result<bool> {
         write(&dir.join("junit.xml"), &junit)?;
         write(&dir.join("report.json"), &json)?;
         write(&dir.join("exchanges.har"), &report::har::render(&results)?)?;
-        println!("evidence written to {}", dir.display());
+        eprintln!("evidence written to {}", dir.display());
     }
     Ok(Summary::of(&results).is_success())
 }
@@ -275,15 +301,12 @@ async fn drift(args: DiffArgs) -> anyhow::Result<bool> {
         results.push(runner.run(&cases).await?);
     }
     let differences = diff::compare(&results[0], &results[1]);
-    print!(
-        "{}",
-        diff::render(
-            &args.base_urls[0],
-            &args.base_urls[1],
-            &results[0],
-            &differences
-        )
-    );
+    out(&diff::render(
+        &args.base_urls[0],
+        &args.base_urls[1],
+        (&results[0], &results[1]),
+        &differences,
+    ));
     if let Some(path) = &args.json {
         write(path, &serde_json::to_string_pretty(&differences)?)?;
     }

@@ -114,32 +114,62 @@ struct TargetFile {
 }
 
 /// What a target file sets; the command line wins over each.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct TargetSettings {
+    /// The file, for messages.
+    pub origin: String,
     /// `base-url`.
     pub base_url: Option<String>,
     /// The per-step base URLs.
     pub steps: BTreeMap<String, String>,
-    /// The client id read from `client-id-env`.
-    pub client_id: Option<String>,
-    /// The secret read from `client-secret-env`. Never printed.
-    pub client_secret: Option<String>,
+    /// `client-id-env`: the variable holding the client id.
+    pub client_id_env: Option<String>,
+    /// `client-secret-env`: the variable holding the secret.
+    pub client_secret_env: Option<String>,
     /// `allow-writes`.
     pub allow_writes: Option<bool>,
 }
 
-impl std::fmt::Debug for TargetSettings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TargetSettings")
-            .field("base_url", &self.base_url)
-            .field("steps", &self.steps)
-            .field("client_id", &self.client_id)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| REDACTED),
-            )
-            .field("allow_writes", &self.allow_writes)
-            .finish()
+impl TargetSettings {
+    /// The client id from the variable the file names, if it names one. Read only when the
+    /// command line gives none, so a flag wins over the file.
+    ///
+    /// # Errors
+    ///
+    /// [`TargetError::Value`] when the variable is not set.
+    pub fn client_id(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, TargetError> {
+        self.read("client-id-env", self.client_id_env.as_deref(), env)
+    }
+
+    /// The secret from the variable the file names, as [`TargetSettings::client_id`].
+    ///
+    /// # Errors
+    ///
+    /// [`TargetError::Value`] when the variable is not set.
+    pub fn client_secret(
+        &self,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, TargetError> {
+        self.read("client-secret-env", self.client_secret_env.as_deref(), env)
+    }
+
+    fn read(
+        &self,
+        key: &str,
+        variable: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Option<String>, TargetError> {
+        match variable {
+            None => Ok(None),
+            Some(name) => env(name).map(Some).ok_or_else(|| TargetError::Value {
+                origin: self.origin.clone(),
+                key: key.to_owned(),
+                message: format!("names the environment variable {name}, which is not set"),
+            }),
+        }
     }
 }
 
@@ -175,16 +205,12 @@ pub enum TargetError {
     },
 }
 
-/// Reads a target file; the environment variables it names are read through `env`.
+/// Reads a target file.
 ///
 /// # Errors
 ///
 /// A [`TargetError`] naming the file and the key.
-pub fn load(
-    path: &Path,
-    api: &Api,
-    env: impl Fn(&str) -> Option<String>,
-) -> Result<TargetSettings, TargetError> {
+pub fn load(path: &Path, api: &Api) -> Result<TargetSettings, TargetError> {
     let text = std::fs::read_to_string(path).map_err(|source| TargetError::Read {
         path: path.to_owned(),
         source,
@@ -205,23 +231,13 @@ pub fn load(
     if let Some(url) = &file.base_url {
         check_url(url).map_err(|m| value_error("base-url", m))?;
     }
-    let read = |key: &str, variable: &Option<String>| -> Result<Option<String>, TargetError> {
-        match variable {
-            None => Ok(None),
-            Some(name) => env(name).map(Some).ok_or_else(|| {
-                value_error(
-                    key,
-                    format!("names the environment variable {name}, which is not set"),
-                )
-            }),
-        }
-    };
     Ok(TargetSettings {
+        origin,
         base_url: file.base_url,
-        client_id: read("client-id-env", &file.client_id_env)?,
-        client_secret: read("client-secret-env", &file.client_secret_env)?,
-        allow_writes: file.allow_writes,
         steps: file.steps,
+        client_id_env: file.client_id_env,
+        client_secret_env: file.client_secret_env,
+        allow_writes: file.allow_writes,
     })
 }
 
@@ -254,7 +270,12 @@ fn check_step(api: &Api, step: &str, url: &str) -> Result<(), String> {
     check_url(url)
 }
 
-fn check_url(url: &str) -> Result<(), String> {
+/// Checks that `url` is an `http://` or `https://` URL.
+///
+/// # Errors
+///
+/// What is wrong with it.
+pub fn check_url(url: &str) -> Result<(), String> {
     match reqwest::Url::parse(url) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(()),
         Ok(_) => Err(format!(
@@ -311,17 +332,19 @@ mod tests {
     }
 
     fn load_text(text: &str) -> Result<TargetSettings, TargetError> {
+        static FILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let number = FILES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         let dir = std::env::temp_dir().join(format!("target-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("a directory");
-        let path = dir.join(format!(
-            "{:x}.toml",
-            text.len() * 31 + text.as_bytes()[0] as usize
-        ));
+        let path = dir.join(format!("{number}.toml"));
         std::fs::write(&path, text).expect("written");
-        let env = |name: &str| (name == "SECRET_VAR").then(|| "s3cret".to_owned());
-        let loaded = load(&path, &api(), env);
+        let loaded = load(&path, &api());
         let _ = std::fs::remove_file(&path);
         loaded
+    }
+
+    fn env(name: &str) -> Option<String> {
+        (name == "SECRET_VAR").then(|| "s3cret".to_owned())
     }
 
     #[test]
@@ -331,9 +354,12 @@ mod tests {
              [steps]\ncreateOrder = \"https://orders.example.com\"\n",
         )
         .expect("valid");
-        assert_eq!(settings.client_secret.as_deref(), Some("s3cret"));
+        assert_eq!(
+            settings.client_secret(env).expect("set").as_deref(),
+            Some("s3cret")
+        );
+        assert_eq!(settings.client_id(env).expect("not named"), None);
         assert_eq!(settings.steps["createOrder"], "https://orders.example.com");
-        assert!(!format!("{settings:?}").contains("s3cret"));
     }
 
     #[test]
@@ -346,7 +372,8 @@ mod tests {
                 .contains(": steps.createOrdr: no operation is called \"createOrdr\""),
             "{error}"
         );
-        let error = load_text("client-id-env = \"NOT_SET_ANYWHERE\"\n").expect_err("unset");
+        let settings = load_text("client-id-env = \"NOT_SET_ANYWHERE\"\n").expect("valid");
+        let error = settings.client_id(env).expect_err("unset");
         assert!(
             error.to_string().ends_with(
                 ": client-id-env: names the environment variable NOT_SET_ANYWHERE, which is not set"

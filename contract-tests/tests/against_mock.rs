@@ -155,3 +155,44 @@ async fn a_mock_with_generated_data_passes_with_the_reference_cases_skipped() {
         other => panic!("expected a skip, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_contract_nobody_signs_in_time_skips_the_rest_of_the_flow_even_in_strict_mode() {
+    let server = mock_server::MockServer::builder()
+        .esign_after_secs(3600)
+        .start()
+        .await
+        .expect("the mock starts");
+    let contract = Contract::load().expect("the contract loads");
+    let cases = catalogue::select(
+        catalogue::default_cases(contract.api(), &CatalogueOptions::default()),
+        Some(contract_tests::Tag::Flow),
+        None,
+    );
+    let results = Runner::new(
+        &contract,
+        common::target(&server.uri()),
+        Mode::Strict,
+        Duration::from_secs(10),
+    )
+    .expect("a client")
+    .waiting(contract_tests::runner::Waits {
+        limit: Duration::from_millis(300),
+        every: Duration::from_millis(50),
+    })
+    .run(&cases)
+    .await
+    .expect("the endpoint answers");
+    let happy = results
+        .iter()
+        .find(|r| r.name == "flow::quote_to_order_status_carries_every_id")
+        .expect("the flow ran");
+    match &happy.outcome {
+        Outcome::Skipped { reason } => assert!(
+            reason.starts_with("call 7 (getContract) was skipped: getContract did not settle within 300ms (/contractStatus was still \"Sent\")"),
+            "{reason}"
+        ),
+        other => panic!("expected a skip, got {other:?}: {:#?}", happy.exchanges.last()),
+    }
+    assert_eq!(happy.exchanges.len(), 7);
+}

@@ -10,7 +10,7 @@ use mock_server::{MockServer, NotFoundStyle};
 
 const SECRET: &str = "top-secret-4711";
 
-const ENV: [&str; 21] = [
+const ENV: [&str; 22] = [
     "CONTRACT_CA_CERT",
     "CONTRACT_TARGET",
     "CONTRACT_STEP_URLS",
@@ -32,6 +32,7 @@ const ENV: [&str; 21] = [
     "CONTRACT_DIFF_BASE_URLS",
     "CONTRACT_DIFF_CLIENT_IDS",
     "CONTRACT_DIFF_CLIENT_SECRETS",
+    "CONTRACT_DIFF_JSON",
 ];
 
 /// Runs the binary with `args` and none of its variables from the test's environment.
@@ -305,6 +306,35 @@ async fn a_target_file_names_the_steps_and_the_variables_holding_the_credentials
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(last_line(&output), "6 passed, 0 failed, 0 skipped");
     assert!(stdout(&output).contains("(1 step(s) elsewhere)"));
+    // A flag wins over the file: its variable need not even be set. And `allow-writes = true`
+    // in the file is turned off by `--allow-writes false`.
+    std::fs::write(
+        &file,
+        format!(
+            "base-url = \"{}\"\nclient-secret-env = \"TARGET_TEST_UNSET\"\nallow-writes = true\n\n[steps]\ncreateOrder = \"http://192.0.2.1:9\"\n",
+            server.uri()
+        ),
+    )
+    .expect("written");
+    let overruled = contract_tests(&[
+        "run",
+        "--target",
+        &file.display().to_string(),
+        "--client-id",
+        "sp-10006",
+        "--client-secret",
+        SECRET,
+        "--allow-writes",
+        "false",
+        "--only",
+        "flow",
+    ]);
+    assert_eq!(overruled.status.code(), Some(0), "{}", stdout(&overruled));
+    assert!(
+        stdout(&overruled).contains("(createOrder); pass --allow-writes to run it"),
+        "{}",
+        stdout(&overruled)
+    );
     std::fs::write(&file, "[steps]\ncreateOrdr = \"http://127.0.0.1:1\"\n").expect("written");
     let wrong = contract_tests(&["run", "--target", &file.display().to_string()]);
     assert_eq!(wrong.status.code(), Some(2));
@@ -563,7 +593,7 @@ async fn diff_reports_where_two_endpoints_answer_differently() {
         "{text}"
     );
     assert!(text.contains("differs: behaviour::no_customer_found_is_reported (call 1): type at (root): A object, B array\n"), "{text}");
-    assert_eq!(last_line(&output), "10 passed, 1 failed");
+    assert_eq!(last_line(&output), "10 passed, 1 failed, 0 not compared");
 
     let same: Vec<String> = [
         "diff",
@@ -591,6 +621,7 @@ fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
         "CONTRACT_DIFF_BASE_URLS",
         "CONTRACT_DIFF_CLIENT_IDS",
         "CONTRACT_DIFF_CLIENT_SECRETS",
+        "CONTRACT_DIFF_JSON",
     ];
     let run_only = [
         "CONTRACT_TARGET",
@@ -600,6 +631,7 @@ fn help_names_the_environment_variable_of_every_flag_and_hides_secrets() {
         "CONTRACT_CLIENT_ID",
         "CONTRACT_CLIENT_SECRET",
         "CONTRACT_JUNIT",
+        "CONTRACT_JSON",
         "CONTRACT_STRICT",
     ];
     for (command, skip) in [("run", &diff_only[..]), ("diff", &run_only[..])] {
@@ -638,7 +670,10 @@ async fn an_endpoint_slower_than_timeout_secs_counts_as_unreachable() {
     let took = started.elapsed();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(
+        stderr.contains("did not answer within 1 s; raise --timeout-secs"),
+        "{stderr}"
+    );
     assert!(
         took < std::time::Duration::from_secs(10),
         "gave up after {took:?}, not after about a second"
