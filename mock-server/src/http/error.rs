@@ -97,6 +97,8 @@ pub enum ApiError {
     },
     /// More connections than `--max-connections` are open.
     TooManyConnections,
+    /// The server is stopping: nothing new is started.
+    ShuttingDown,
     /// The admin API needs the admin token.
     AdminUnauthorized,
     /// The admin API is closed: the mock listens beyond loopback without a token.
@@ -138,7 +140,9 @@ impl ApiError {
             ApiError::Scenario { status, .. } => *status,
             ApiError::AdminUnauthorized => StatusCode::UNAUTHORIZED,
             ApiError::AdminClosed => StatusCode::FORBIDDEN,
-            ApiError::TooManyConnections => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::TooManyConnections | ApiError::ShuttingDown => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::ReloadRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -167,7 +171,7 @@ impl ApiError {
             ApiError::Scenario { message, .. } => message,
             ApiError::AdminUnauthorized => "Unauthorized",
             ApiError::AdminClosed => "Forbidden",
-            ApiError::TooManyConnections => "Service Unavailable",
+            ApiError::TooManyConnections | ApiError::ShuttingDown => "Service Unavailable",
             ApiError::ReloadRefused { .. } => "Unprocessable Entity",
         }
     }
@@ -240,6 +244,7 @@ impl ApiError {
             ApiError::TooManyConnections => {
                 "The mock serves its maximum number of connections; retry in a second.".to_owned()
             }
+            ApiError::ShuttingDown => "The mock is stopping.".to_owned(),
             ApiError::ReloadRefused { detail } => {
                 format!("Reload refused; the data in service is unchanged. {detail}")
             }

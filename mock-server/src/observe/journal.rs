@@ -7,13 +7,15 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::ops::Range;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
+use arc_swap::ArcSwapOption;
 use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
 use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
 
 use super::Answered;
 use crate::http::headers::TRACE_ID;
@@ -220,6 +222,21 @@ impl Record {
     }
 }
 
+impl Filter {
+    /// Whether `entry` passes, as a listing's records do.
+    pub fn admits(&self, entry: &Entry) -> bool {
+        self.trace_id
+            .as_ref()
+            .is_none_or(|trace| entry.trace_id.as_ref() == Some(trace))
+            && (self.client_id.is_none() || entry.client_id == self.client_id)
+            && self.status.is_none_or(|status| entry.status == status)
+            && self
+                .operation
+                .as_deref()
+                .is_none_or(|operation| entry.operation == Some(operation))
+    }
+}
+
 /// One record of a listing, made into an [`Entry`] when it is written.
 #[derive(Debug)]
 pub struct Page(Record);
@@ -231,6 +248,9 @@ impl Page {
     }
 }
 
+/// How many entries a live subscriber may fall behind before it is told it missed some.
+const LIVE_BACKLOG: usize = 256;
+
 /// The bounded journal.
 #[derive(Debug)]
 pub struct Journal {
@@ -238,6 +258,8 @@ pub struct Journal {
     byte_budget: usize,
     held: Mutex<Held>,
     next_id: AtomicU64,
+    /// Each entry as it is recorded, for live subscribers; gone once the server stops.
+    live: ArcSwapOption<broadcast::Sender<Arc<Entry>>>,
 }
 
 /// The records, oldest first, and the bytes they take.
@@ -259,7 +281,19 @@ impl Journal {
                 bytes: 0,
             }),
             next_id: AtomicU64::new(1),
+            live: ArcSwapOption::from_pointee(broadcast::channel(LIVE_BACKLOG).0),
         }
+    }
+
+    /// Every entry from now on, as it is recorded; `None` once the server is stopping. A
+    /// subscriber that falls more than a few hundred entries behind is told how many it missed.
+    pub fn subscribe(&self) -> Option<broadcast::Receiver<Arc<Entry>>> {
+        self.live.load().as_ref().map(|live| live.subscribe())
+    }
+
+    /// Ends every live subscription: the server is stopping.
+    pub fn stop_live(&self) {
+        self.live.store(None);
     }
 
     /// The part of a request body the journal keeps: what a listing shows (the first
@@ -305,6 +339,12 @@ impl Journal {
             }
         }
         record.id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        // The entry is made only when someone is watching.
+        if let Some(live) = self.live.load().as_ref()
+            && live.receiver_count() > 0
+        {
+            let _ = live.send(Arc::new(record.to_entry()));
+        }
         let size = record.size();
         let mut evicted = Vec::new();
         {

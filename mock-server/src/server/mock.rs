@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -250,9 +251,17 @@ impl MockServerBuilder {
             state.base_paths.first().map_or("", String::as_str),
             crate::domain::operation::Operation::CustomerAccountLookup.path()
         );
-        let task = tokio::spawn(transport::serve(listener, router(state), options, async {
-            let _ = stopped.await;
-        }));
+        let live = Arc::clone(&state);
+        let task = tokio::spawn(transport::serve(
+            listener,
+            router(state),
+            options,
+            async move {
+                let _ = stopped.await;
+                // Live journal streams end, so that their connections can close.
+                live.observer.journal.stop_live();
+            },
+        ));
         Ok(MockServer {
             addr,
             certificate_pem,

@@ -1,5 +1,7 @@
 //! [`run`]: the mock as the binary runs it, until Ctrl-C or SIGTERM.
 
+use std::sync::Arc;
+
 use super::banner;
 use super::start::{StartError, Started, start};
 use super::transport;
@@ -50,6 +52,12 @@ pub async fn run(config: Config) -> Result<(), StartError> {
         }
     }
     print!("{}", banner::banner(&config, addr));
+    let live = Arc::clone(&state);
+    let shutdown = async move {
+        shutdown.await;
+        // Live journal streams end, so that their connections can close.
+        live.observer.journal.stop_live();
+    };
     transport::serve(listener, router(state), options, shutdown)
         .await
         .map_err(StartError::Serve)

@@ -11,6 +11,7 @@ mod generated;
 mod golden;
 mod in_process;
 mod limits;
+mod live;
 mod properties;
 mod robustness;
 mod routing;

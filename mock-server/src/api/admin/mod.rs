@@ -53,6 +53,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             "/requests",
             only(get(requests).delete(clear_requests), "GET, DELETE"),
         )
+        .route("/requests/stream", only(get(request_stream), "GET"))
         .route(
             "/flow",
             only(get(flow::list).delete(flow::clear), "GET, DELETE"),
@@ -252,6 +253,47 @@ async fn requests(
         .chain(std::iter::once(Bytes::from_static(b"]}")));
     let stream = futures_util::stream::iter(chunks.map(Ok::<_, std::convert::Infallible>));
     Ok(respond::json(StatusCode::OK, Body::from_stream(stream)))
+}
+
+/// `GET /__admin/requests/stream`: each journal entry as it is recorded, as server-sent events
+/// (`event: request`, the entry as JSON), with the listing's filters; `event: lagged` says how
+/// many entries a slow reader missed. Ends when the server stops.
+async fn request_stream(
+    State(state): State<Arc<AppState>>,
+    filter: Result<Query<Filter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    use axum::response::sse::{Event, KeepAlive, Sse};
+    use tokio::sync::broadcast::error::RecvError;
+    let Ok(Query(filter)) = filter else {
+        let detail = "Filters are traceId, clientId, status (a number) and operation (an \
+                      operationId)."
+            .to_owned();
+        return Err(ApiError::AdminBadRequest { detail });
+    };
+    let Some(receiver) = state.observer.journal.subscribe() else {
+        return Err(ApiError::ShuttingDown);
+    };
+    let events =
+        futures_util::stream::unfold((receiver, filter), |(mut receiver, filter)| async move {
+            loop {
+                let event = match receiver.recv().await {
+                    Ok(entry) if filter.admits(&entry) => Event::default()
+                        .event("request")
+                        .id(entry.id.to_string())
+                        .json_data(&*entry)
+                        .unwrap_or_else(|_| Event::default().comment("an entry that is not JSON")),
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(missed)) => {
+                        Event::default().event("lagged").data(missed.to_string())
+                    }
+                    Err(RecvError::Closed) => return None,
+                };
+                return Some((Ok::<_, std::convert::Infallible>(event), (receiver, filter)));
+            }
+        });
+    Ok(Sse::new(events)
+        .keep_alive(KeepAlive::default())
+        .into_response())
 }
 
 async fn clear_requests(State(state): State<Arc<AppState>>) -> Response {
