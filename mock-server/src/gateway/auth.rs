@@ -24,6 +24,14 @@ impl Credentials {
         Credentials { clients }
     }
 
+    /// The secret of the client `id`, to send a journaled request of that client again.
+    pub fn secret_of(&self, id: &str) -> Option<&str> {
+        self.clients
+            .iter()
+            .find(|client| client.id == id)
+            .map(Client::secret)
+    }
+
     /// The client whose credentials the request carries (header names in any case).
     ///
     /// # Errors

@@ -291,6 +291,20 @@ impl Journal {
         self.live.load().as_ref().map(|live| live.subscribe())
     }
 
+    /// The entry with this id, while the journal keeps it.
+    pub fn get(&self, id: u64) -> Option<Entry> {
+        self.held()
+            .records
+            .iter()
+            .find(|record| record.id == id)
+            .map(Record::to_entry)
+    }
+
+    /// Whether `body` is as long as a kept body can be, so it may have been cut.
+    pub fn may_be_cut(body: &str) -> bool {
+        body.chars().count() >= MAX_BODY_CHARS
+    }
+
     /// Ends every live subscription: the server is stopping.
     pub fn stop_live(&self) {
         self.live.store(None);

@@ -494,3 +494,134 @@ async fn the_postman_collection_has_every_operation_in_flow_order_with_both_cred
     let order = requests[7]["body"]["raw"].as_str().expect("a body");
     assert!(order.contains("\"quoteId\": \"{{quoteId}}\""), "{order}");
 }
+
+/// The journal's entry for `trace`.
+async fn journaled(app: &App, trace: &str) -> Value {
+    let listed = send(
+        app,
+        admin("GET", &format!("/__admin/requests?traceId={trace}"), None),
+    )
+    .await
+    .json();
+    listed["requests"][0].clone()
+}
+
+#[tokio::test]
+async fn a_journaled_request_is_sent_again_with_its_clients_secret_optionally_under_a_scenario() {
+    let app = app_with(|config| {
+        config.clients = vec![
+            mock_server::Client::demo(),
+            mock_server::Client::new("replayer", "replay-secret-55").expect("a client"),
+        ];
+    });
+    let original = lookup_with(
+        &foundry(),
+        &[
+            ("x-trace-id", Some("rp-1")),
+            ("client_id", Some("replayer")),
+            ("client_secret", Some("replay-secret-55")),
+        ],
+    );
+    let first = send(&app, original).await;
+    assert_eq!(first.status, StatusCode::OK);
+    let id = journaled(&app, "rp-1").await["id"].as_u64().expect("an id");
+
+    let replayed = send(
+        &app,
+        admin("POST", &format!("/__admin/requests/{id}/replay"), None),
+    )
+    .await;
+    assert_eq!(replayed.status, StatusCode::OK);
+    let text = String::from_utf8_lossy(&replayed.body).into_owned();
+    assert!(
+        !text.contains("replay-secret-55"),
+        "the secret is never echoed: {text}"
+    );
+    let replayed = replayed.json();
+    assert_eq!(
+        (&replayed["replayOf"], &replayed["status"]),
+        (&json!(id), &json!(200))
+    );
+    assert_eq!(
+        replayed["body"],
+        String::from_utf8_lossy(&first.body).as_ref()
+    );
+
+    // Under another scenario, and journaled like any request, marked as a replay.
+    let under = send(
+        &app,
+        admin(
+            "POST",
+            &format!("/__admin/requests/{id}/replay?scenario=null-fields"),
+            None,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(under["status"], 200);
+    let accounts: Value =
+        serde_json::from_str(under["body"].as_str().expect("a body")).expect("JSON");
+    assert!(accounts[0]["acid"].is_null() && accounts[0]["partnerId"].is_null());
+    let listed = send(&app, admin("GET", "/__admin/requests?traceId=rp-1", None))
+        .await
+        .json();
+    assert_eq!(listed["count"], 3);
+    let newest = &listed["requests"][0];
+    assert_eq!(newest["scenario"], "null-fields");
+    assert_eq!(newest["clientId"], "replayer");
+    assert!(
+        newest["headers"]
+            .as_array()
+            .is_some_and(|h| h.contains(&json!(["x-replay-of", id.to_string()])))
+    );
+
+    // A request refused its credentials is refused again.
+    send(
+        &app,
+        lookup_with(
+            &foundry(),
+            &[
+                ("x-trace-id", Some("rp-2")),
+                ("client_secret", Some("wrong-one")),
+            ],
+        ),
+    )
+    .await;
+    let refused_id = journaled(&app, "rp-2").await["id"].as_u64().expect("an id");
+    let again = send(
+        &app,
+        admin(
+            "POST",
+            &format!("/__admin/requests/{refused_id}/replay"),
+            None,
+        ),
+    )
+    .await
+    .json();
+    assert_eq!(again["status"], 401);
+
+    // Unknown ids, scenarios and options are refused.
+    send(&app, admin("POST", "/__admin/requests/999999/replay", None))
+        .await
+        .error(StatusCode::NOT_FOUND);
+    send(
+        &app,
+        admin(
+            "POST",
+            &format!("/__admin/requests/{id}/replay?scenario=nope"),
+            None,
+        ),
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST);
+    send(
+        &app,
+        admin(
+            "POST",
+            &format!("/__admin/requests/{id}/replay?colour=red"),
+            None,
+        ),
+    )
+    .await
+    .error(StatusCode::BAD_REQUEST);
+}

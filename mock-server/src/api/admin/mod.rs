@@ -27,6 +27,7 @@ use crate::state::{AdminAccess, AppState};
 
 mod flow;
 mod postman;
+mod replay;
 mod reply;
 
 use reply::{ADMIN_BODY_LIMIT, ok};
@@ -54,6 +55,7 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             only(get(requests).delete(clear_requests), "GET, DELETE"),
         )
         .route("/requests/stream", only(get(request_stream), "GET"))
+        .route("/requests/{id}/replay", only(post(replay::replay), "POST"))
         .route(
             "/flow",
             only(get(flow::list).delete(flow::clear), "GET, DELETE"),
