@@ -53,7 +53,8 @@ pub fn router(state: Arc<AppState>) -> Router {
             );
         }
     }
-    api.nest("/__admin", admin::router(Arc::clone(&state)))
+    let whole = admin::replay::Api(router);
+    api.nest("/__admin", admin::router(Arc::clone(&state), whole))
         .fallback(|| async { ApiError::UnknownPath })
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.observer),

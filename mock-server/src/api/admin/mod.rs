@@ -27,13 +27,13 @@ use crate::state::{AdminAccess, AppState};
 
 mod flow;
 mod postman;
-mod replay;
+pub(crate) mod replay;
 mod reply;
 
 use reply::{ADMIN_BODY_LIMIT, ok};
 
 /// The admin routes, to be nested under `/__admin`.
-pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
+pub(crate) fn router(state: Arc<AppState>, api: replay::Api) -> Router<Arc<AppState>> {
     Router::new()
         .route("/health", only(get(health), "GET"))
         .route("/openapi.json", only(get(openapi_json), "GET"))
@@ -55,7 +55,10 @@ pub(crate) fn router(state: Arc<AppState>) -> Router<Arc<AppState>> {
             only(get(requests).delete(clear_requests), "GET, DELETE"),
         )
         .route("/requests/stream", only(get(request_stream), "GET"))
-        .route("/requests/{id}/replay", only(post(replay::replay), "POST"))
+        .route(
+            "/requests/{id}/replay",
+            only(post(replay::replay), "POST").layer(axum::Extension(api)),
+        )
         .route(
             "/flow",
             only(get(flow::list).delete(flow::clear), "GET, DELETE"),

@@ -21,6 +21,11 @@ use crate::http::error::ApiError;
 use crate::observe::journal::Journal;
 use crate::state::AppState;
 
+/// The whole API, as a function that builds its router: handed down by the API's own router
+/// (the admin routes are nested in it), so this module does not import it back.
+#[derive(Clone, Copy)]
+pub(crate) struct Api(pub(crate) fn(Arc<AppState>) -> axum::Router);
+
 /// What a replay may change.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -37,6 +42,7 @@ const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 
 pub(crate) async fn replay(
     State(state): State<Arc<AppState>>,
+    axum::Extension(Api(api)): axum::Extension<Api>,
     Path(id): Path<u64>,
     options: Result<Query<ReplayOptions>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -100,7 +106,7 @@ pub(crate) async fn replay(
             detail: format!("Request {id} cannot be built again: {error}."),
         })?;
     // Through the whole API, journal included, as a client's request goes.
-    let answer = super::super::router(Arc::clone(&state))
+    let answer = api(Arc::clone(&state))
         .oneshot(request)
         .await
         .unwrap_or_else(|never| match never {});
