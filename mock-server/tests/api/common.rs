@@ -216,3 +216,52 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
             .expect("a runtime")
     })
 }
+
+/// A mock with the defaults, on a free port.
+pub async fn server() -> mock_server::MockServer {
+    mock_server::MockServer::builder()
+        .start()
+        .await
+        .expect("the mock starts")
+}
+
+/// A lookup of `name` in PLANO, TX 75075 with the demo credentials and the trace id `trace`.
+pub fn plano_lookup(
+    client: &reqwest::Client,
+    server: &mock_server::MockServer,
+    name: &str,
+    trace: &str,
+) -> reqwest::RequestBuilder {
+    demo_post(client, server, trace).json(&serde_json::json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "75075"}}))
+}
+
+/// The foundry lookup under `scenario`, with the demo credentials.
+pub fn scenario_lookup(
+    client: &reqwest::Client,
+    server: &mock_server::MockServer,
+    scenario: &str,
+) -> reqwest::RequestBuilder {
+    demo_post(client, server, "fault-1")
+        .header("x-mock-scenario", scenario)
+        .json(&foundry())
+}
+
+fn demo_post(
+    client: &reqwest::Client,
+    server: &mock_server::MockServer,
+    trace: &str,
+) -> reqwest::RequestBuilder {
+    client
+        .post(server.lookup_url())
+        .header("client_id", "demo-client")
+        .header("client_secret", "demo-secret")
+        .header("x-trace-id", trace)
+}
+
+/// A book account in PLANO, TX 75075 with this id and name.
+pub fn account(id: &str, name: &str) -> Value {
+    serde_json::json!({"accountAddress": {"city": "PLANO", "country": "USA", "state": "TX", "street": "1 MAIN ST", "zipCode": "75075"},
+           "accountName": name, "accountId": id, "acid": null, "salesSegment": null, "subAccountId": null,
+           "contractStatus": null, "parentPartnerAccId": null, "partnerId": null, "loaStatus": "Y",
+           "allianceStatus": "ATT ONLY", "accountStatus": null, "exception": "N"})
+}
