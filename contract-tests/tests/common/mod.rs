@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // each test file uses a part
 
+pub mod binary;
+
 use std::sync::Arc;
 use std::time::Duration;
 
