@@ -87,6 +87,8 @@ pub struct AppState {
     reloads: AtomicU64,
     /// How the last finished reload ended, for the health check.
     last_reload: Mutex<Option<LastReload>>,
+    /// When the state was made: the health check's uptime counts from here.
+    pub(crate) started: std::time::Instant,
 }
 
 /// The outcome of a reload: the fixtures now in service and whether the files had changed, or
@@ -203,6 +205,7 @@ impl AppState {
             reloading: Mutex::new(None),
             reloads: AtomicU64::new(0),
             last_reload: Mutex::new(None),
+            started: std::time::Instant::now(),
         })
     }
 

@@ -55,6 +55,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     }
     let whole = admin::replay::Api(router);
     api.nest("/__admin", admin::router(Arc::clone(&state), whole))
+        // The console's page at `/__admin/` too: a nested `/` answers `/__admin` alone.
+        .route("/__admin/", only(get(admin::console_page), "GET"))
         .fallback(|| async { ApiError::UnknownPath })
         .layer(middleware::from_fn_with_state(
             Arc::clone(&state.observer),

@@ -4,7 +4,7 @@
 use foldhash::HashMap;
 
 use super::account::Account;
-use super::search::{NameMatch, Query, SearchKey};
+use super::search::{Explanation, NameMatch, Query, SearchKey};
 
 /// The documented cap on the number of accounts one lookup returns.
 pub const MAX_RESULTS: usize = 5;
@@ -88,6 +88,17 @@ impl AccountBook {
             .take(MAX_RESULTS)
             .map(|(_, at)| &self.entries[at])
             .collect()
+    }
+
+    /// Every entry with how it fares against each rule of `query`, in book order: what explains
+    /// why an account answers a lookup or not.
+    pub fn explain<'a>(
+        &'a self,
+        query: &'a Query,
+    ) -> impl Iterator<Item = (&'a BookEntry, Explanation)> + 'a {
+        self.entries
+            .iter()
+            .map(move |entry| (entry, query.explain(&entry.key)))
     }
 }
 

@@ -149,18 +149,35 @@ impl Query {
 
     /// How the account answers the query, or `None` when it does not.
     pub fn matches(&self, key: &SearchKey) -> Option<NameMatch> {
-        if key.zip5 != self.zip5 || key.state != self.state || key.city != self.city {
-            return None;
-        }
-        if let (Some(requested), Some(recorded)) = (&self.zip4, &key.zip4)
-            && requested != recorded
-        {
+        if !self.zip_matches(key) || key.state != self.state || key.city != self.city {
             return None;
         }
         if !self.street_words_match(&key.street_words) {
             return None;
         }
         self.name.matches(&key.name)
+    }
+
+    /// Each rule on its own: which the account passes and which it fails. The account matches
+    /// exactly when it passes all of them (what [`Query::matches`] decides, stopping at the
+    /// first failure).
+    pub fn explain(&self, key: &SearchKey) -> Explanation {
+        Explanation {
+            zip_code: self.zip_matches(key),
+            state: key.state == self.state,
+            city: key.city == self.city,
+            street: self.street_words_match(&key.street_words),
+            name: self.name.matches(&key.name),
+        }
+    }
+
+    /// The first five digits are equal, and all nine when both sides have them.
+    fn zip_matches(&self, key: &SearchKey) -> bool {
+        key.zip5 == self.zip5
+            && match (&self.zip4, &key.zip4) {
+                (Some(requested), Some(recorded)) => requested == recorded,
+                _ => true,
+            }
     }
 
     /// How a name answers the requested name alone, or `None` when it does not.
@@ -184,6 +201,30 @@ impl Query {
                 .iter()
                 .any(|word| word.as_ref().as_bytes().starts_with(wanted))
         })
+    }
+}
+
+/// Which rules of the lookup an account passes, one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Explanation {
+    /// The ZIP code (five digits, or nine when both sides have them).
+    pub zip_code: bool,
+    /// The state (code or name).
+    pub state: bool,
+    /// The city.
+    pub city: bool,
+    /// Every requested street word starts a word of the account's street.
+    pub street: bool,
+    /// How the name answers, or `None` when it does not.
+    pub name: Option<NameMatch>,
+}
+
+impl Explanation {
+    /// Whether the account passes every rule: what [`Query::matches`] decides.
+    pub fn matches(&self) -> Option<NameMatch> {
+        (self.zip_code && self.state && self.city && self.street)
+            .then_some(self.name)
+            .flatten()
     }
 }
 
@@ -364,6 +405,36 @@ mod tests {
         assert_eq!(rank("test foundry"), Some(NameMatch::Contains));
         assert_eq!(rank("FOUNDRY TEST"), None);
         assert!(NameMatch::Exact < NameMatch::Prefix && NameMatch::Prefix < NameMatch::Contains);
+    }
+
+    #[test]
+    fn an_explanation_names_each_failed_rule_and_agrees_with_matches() {
+        let key = foundry();
+        let cases = [
+            ("AT&T", "W PLANO", "PLANO", "TX", "75075"),
+            ("AT&T", "", "Dallas", "TX", "75075"),
+            ("nobody", "", "PLANO", "Texas", "75075"),
+            ("AT&T", "E PLANO", "PLANO", "TX", "750750000"),
+            ("AT&T", "", "PLANO", "OK", "75024"),
+        ];
+        for (name, street, city, state, zip) in cases {
+            let query = query(name, street, city, state, zip);
+            let explanation = query.explain(&key);
+            assert_eq!(explanation.matches(), query.matches(&key), "{name} {city} {zip}");
+        }
+        let failed = query("nobody", "E PLANO", "Dallas", "OK", "750750000").explain(&key);
+        assert_eq!(
+            failed,
+            Explanation {
+                zip_code: false,
+                state: false,
+                city: false,
+                street: false,
+                name: None
+            }
+        );
+        let passed = query("at&t", "2900", "plano", "texas", "75075").explain(&key);
+        assert_eq!(passed.matches(), Some(NameMatch::Prefix));
     }
 
     #[test]

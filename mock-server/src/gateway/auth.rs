@@ -24,6 +24,11 @@ impl Credentials {
         Credentials { clients }
     }
 
+    /// The configured clients, in the configuration's order.
+    pub fn clients(&self) -> &[Client] {
+        &self.clients
+    }
+
     /// The secret of the client `id`, to send a journaled request of that client again.
     pub fn secret_of(&self, id: &str) -> Option<&str> {
         self.clients

@@ -25,11 +25,15 @@ use crate::observe::journal::Filter;
 use crate::scenario::Behaviour;
 use crate::state::{AdminAccess, AppState};
 
+mod console;
+mod data;
 mod flow;
 mod postman;
 pub(crate) mod replay;
 mod reply;
+mod try_it;
 
+pub(crate) use console::page as console_page;
 use reply::{ADMIN_BODY_LIMIT, ok};
 
 /// The admin routes, to be nested under `/__admin`.
@@ -59,6 +63,14 @@ pub(crate) fn router(state: Arc<AppState>, api: replay::Api) -> Router<Arc<AppSt
             "/requests/{id}/replay",
             only(post(replay::replay), "POST").layer(axum::Extension(api)),
         )
+        .route("/accounts", only(get(data::accounts), "GET"))
+        .route(
+            "/try",
+            only(post(try_it::attempt), "POST").layer(axum::Extension(api)),
+        )
+        .route("/", only(get(console::page), "GET"))
+        .route("/console.js", only(get(console::script), "GET"))
+        .route("/console.css", only(get(console::style), "GET"))
         .route(
             "/flow",
             only(get(flow::list).delete(flow::clear), "GET, DELETE"),
@@ -84,6 +96,11 @@ async fn require_token(
     request: Request,
     next: Next,
 ) -> Response {
+    // The console's page and its assets hold no data: they load without the token, then ask
+    // for it.
+    if console::is_asset(request.uri().path()) && request.method() == axum::http::Method::GET {
+        return next.run(request).await;
+    }
     let token = match &state.admin_access {
         AdminAccess::Open => return next.run(request).await,
         AdminAccess::HealthOnly => {
@@ -125,6 +142,7 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         "data": state.settings.data.as_str(),
         "seed": state.generator.seed(),
         "flow": if state.flow.rules.strict { "strict" } else { "lenient" },
+        "uptimeSecs": state.started.elapsed().as_secs(),
         "lastReload": state.last_reload().map(|last| json!({
             "number": last.number,
             "outcome": last.outcome,
@@ -163,7 +181,14 @@ async fn scenarios(State(state): State<Arc<AppState>>) -> Response {
         .active_scenario
         .load_full()
         .map(|name| name.to_string());
-    ok(&json!({"active": active, "scenarios": list}))
+    // Who is bound to which scenario; never their secrets.
+    let clients: Vec<Value> = state
+        .credentials
+        .clients()
+        .iter()
+        .map(|client| json!({"id": client.id, "scenario": client.scenario}))
+        .collect();
+    ok(&json!({"active": active, "scenarios": list, "clients": clients}))
 }
 
 async fn active_scenario(State(state): State<Arc<AppState>>) -> Response {

@@ -42,7 +42,7 @@ const MAX_ANSWER_BYTES: usize = 8 * 1024 * 1024;
 
 pub(crate) async fn replay(
     State(state): State<Arc<AppState>>,
-    axum::Extension(Api(api)): axum::Extension<Api>,
+    axum::Extension(api): axum::Extension<Api>,
     Path(id): Path<u64>,
     options: Result<Query<ReplayOptions>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -105,8 +105,20 @@ pub(crate) async fn replay(
         .map_err(|error| ApiError::AdminBadRequest {
             detail: format!("Request {id} cannot be built again: {error}."),
         })?;
-    // Through the whole API, journal included, as a client's request goes.
-    let answer = api(Arc::clone(&state))
+    let mut answer = through(api, &state, request).await;
+    answer["replayOf"] = json!(id);
+    answer["scenario"] = json!(options.scenario);
+    Ok(ok(&answer))
+}
+
+/// Sends `request` through the whole API, journal included, as a client's request goes, and
+/// gives what it answered: `{"status", "headers", "body"}` (the body as text).
+pub(super) async fn through(
+    Api(api): Api,
+    state: &Arc<AppState>,
+    request: Request<Body>,
+) -> serde_json::Value {
+    let answer = api(Arc::clone(state))
         .oneshot(request)
         .await
         .unwrap_or_else(|never| match never {});
@@ -124,11 +136,9 @@ pub(crate) async fn replay(
     let body = to_bytes(answer.into_body(), MAX_ANSWER_BYTES)
         .await
         .unwrap_or_default();
-    Ok(ok(&json!({
-        "replayOf": id,
-        "scenario": options.scenario,
+    json!({
         "status": status,
         "headers": headers,
         "body": String::from_utf8_lossy(&body),
-    })))
+    })
 }
