@@ -420,7 +420,11 @@ mod tests {
         for (name, street, city, state, zip) in cases {
             let query = query(name, street, city, state, zip);
             let explanation = query.explain(&key);
-            assert_eq!(explanation.matches(), query.matches(&key), "{name} {city} {zip}");
+            assert_eq!(
+                explanation.matches(),
+                query.matches(&key),
+                "{name} {city} {zip}"
+            );
         }
         let failed = query("nobody", "E PLANO", "Dallas", "OK", "750750000").explain(&key);
         assert_eq!(

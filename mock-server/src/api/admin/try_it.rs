@@ -10,8 +10,8 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::reply::{ADMIN_BODY_LIMIT, ok};
 use super::replay::{Api, through};
+use super::reply::{ADMIN_BODY_LIMIT, ok};
 use crate::domain::operation::Operation;
 use crate::http::body;
 use crate::http::error::ApiError;
@@ -33,7 +33,7 @@ struct Attempt {
     query: std::collections::BTreeMap<String, String>,
     /// A scenario to send the request under (`x-mock-scenario`).
     scenario: Option<String>,
-    /// A trace id to send (`x-trace-id`); the mock makes one otherwise.
+    /// A trace id to send (`x-trace-id`); `try-` and 16 random hex digits otherwise.
     trace_id: Option<String>,
 }
 
@@ -43,7 +43,10 @@ pub(super) async fn attempt(
     body: Body,
 ) -> Result<Response, ApiError> {
     // The body of the operation and a little more: the API applies its own limit.
-    let limit = state.settings.max_body_bytes.saturating_add(ADMIN_BODY_LIMIT);
+    let limit = state
+        .settings
+        .max_body_bytes
+        .saturating_add(ADMIN_BODY_LIMIT);
     let body = body::read(body, limit, state.settings.read_timeout).await?;
     let attempt: Attempt = serde_json::from_slice(&body).map_err(|parse| {
         let detail = format!(
@@ -113,9 +116,12 @@ pub(super) async fn attempt(
     if let Some(scenario) = &attempt.scenario {
         extra.push(("x-mock-scenario", scenario.clone()));
     }
-    if let Some(trace_id) = &attempt.trace_id {
-        extra.push(("x-trace-id", trace_id.clone()));
-    }
+    // The later operations require a trace id: one is made when none is given.
+    let trace_id = attempt
+        .trace_id
+        .clone()
+        .unwrap_or_else(|| format!("try-{:016x}", rand::random::<u64>()));
+    extra.push(("x-trace-id", trace_id));
     for (name, value) in extra {
         request = request.header(name, value.as_str());
         shown.push((name.to_owned(), value));

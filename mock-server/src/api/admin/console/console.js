@@ -16,6 +16,8 @@ const state = {
   operations: [],
   view: 'requests',
   stream: null,
+  // Ids from earlier Try it answers (quoteId, siteId, orderId, ...), filled into later requests.
+  captured: {},
 };
 
 // ---- small helpers -------------------------------------------------------------------------
@@ -536,12 +538,12 @@ async function loadFlow() {
     ledger.quotes.length ? [h('h3', {}, 'Quotes'), recordTable(ledger.quotes)] : null,
     ledger.creditChecks.length ? [h('h3', {}, 'Credit checks'), recordTable(ledger.creditChecks)] : null,
     ledger.contracts.length ? [h('h3', {}, 'Contracts'), recordTable(ledger.contracts, (contract) => [
-      h('button', { type: 'button', onclick: () => flowAction(`/flow/contracts/${encodeURIComponent(contract.quoteId)}/esign`).catch(() => {}) }, 'Sign'),
+      h('button', { type: 'button', dataset: { action: 'sign', quoteId: contract.quoteId }, onclick: () => flowAction(`/flow/contracts/${encodeURIComponent(contract.quoteId)}/esign`).catch(() => {}) }, 'Sign'),
       ' ',
-      h('button', { type: 'button', class: 'plain', onclick: () => flowAction(`/flow/contracts/${encodeURIComponent(contract.quoteId)}/esign`, { status: 'Declined' }).catch(() => {}) }, 'Decline'),
+      h('button', { type: 'button', class: 'plain', dataset: { action: 'decline', quoteId: contract.quoteId }, onclick: () => flowAction(`/flow/contracts/${encodeURIComponent(contract.quoteId)}/esign`, { status: 'Declined' }).catch(() => {}) }, 'Decline'),
     ])] : null,
     ledger.orders.length ? [h('h3', {}, 'Orders'), recordTable(ledger.orders, (order) =>
-      h('button', { type: 'button', onclick: () => flowAction(`/flow/orders/${encodeURIComponent(order.orderId)}/advance`).catch(() => {}) }, 'Advance'))] : null)));
+      h('button', { type: 'button', dataset: { action: 'advance', orderId: order.orderId }, onclick: () => flowAction(`/flow/orders/${encodeURIComponent(order.orderId)}/advance`).catch(() => {}) }, 'Advance'))] : null)));
 }
 
 // ---- try it --------------------------------------------------------------------------------
@@ -579,16 +581,53 @@ async function loadOperations() {
   fillTry();
 }
 
+/** Keys whose values identify a record of the flow; a request's own ids are not among them. */
+const isIdKey = (key) => /(Id|Number)$/.test(key) && !['traceId', 'transactionId'].includes(key);
+
+function captureIds(value) {
+  if (Array.isArray(value)) value.forEach(captureIds);
+  else if (value && typeof value === 'object') {
+    for (const [key, inner] of Object.entries(value)) {
+      if (typeof inner === 'string' && inner !== '' && isIdKey(key)) state.captured[key] = inner;
+      else captureIds(inner);
+    }
+  }
+}
+
+/** The example with the ids of earlier answers in place of the document's. */
+function withCaptured(value) {
+  if (Array.isArray(value)) return value.map(withCaptured);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) =>
+      [key, typeof inner === 'string' && key in state.captured ? state.captured[key] : withCaptured(inner)]));
+  }
+  return value;
+}
+
+function showCaptured() {
+  const keys = Object.keys(state.captured);
+  $('#try-ids').textContent = keys.length
+    ? `From earlier answers: ${keys.map((key) => `${key} ${state.captured[key]}`).join(' · ')}`
+    : 'Ids from the answers (quoteId, siteId, orderId, ...) are filled into the next requests.';
+}
+
 function fillTry() {
   const operation = state.operations.find((candidate) => candidate.id === $('#try-operation').value);
   if (!operation) return;
+  const useIds = $('#try-use-ids').checked;
+  const fill = (value) => (useIds ? withCaptured(value) : value);
   $('#try-line').textContent = `${operation.method} ${operation.path}${operation.summary ? ` — ${operation.summary}` : ''}`;
   $('#try-query').replaceChildren(...operation.parameters.map((parameter) =>
     h('label', {}, `${parameter.name}${parameter.required ? ' *' : ''}`,
-      h('input', { name: `query.${parameter.name}`, value: parameter.example, dataset: { query: parameter.name } }))));
+      h('input', {
+        name: `query.${parameter.name}`,
+        value: useIds && state.captured[parameter.name] ? state.captured[parameter.name] : parameter.example,
+        dataset: { query: parameter.name },
+      }))));
   const hasBody = operation.example !== undefined;
   $('#try-body-label').hidden = !hasBody;
-  $('#try-body').value = hasBody ? JSON.stringify(operation.example, null, 2) : '';
+  $('#try-body').value = hasBody ? JSON.stringify(fill(operation.example), null, 2) : '';
+  showCaptured();
 }
 
 async function prepareTry() {
@@ -626,6 +665,12 @@ async function sendTry(event) {
   const status = $('#try-status');
   status.textContent = `${answer.status} · ${answer.request.method} ${answer.request.path}`;
   status.className = statusClass(answer.status);
+  if (answer.status < 300) {
+    try {
+      captureIds(JSON.parse(answer.body));
+    } catch { /* not JSON */ }
+    showCaptured();
+  }
   const traceId = answer.headers.find(([name]) => name === 'x-trace-id')?.[1];
   $('#try-answer').textContent = `${traceId ? `x-trace-id: ${traceId}\n\n` : ''}${pretty(answer.body)}`;
 }
@@ -656,6 +701,7 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('#scenario-off').addEventListener('click', () => switchScenario(null).catch(() => {}));
   $('#try-operation').addEventListener('change', fillTry);
+  $('#try-use-ids').addEventListener('change', fillTry);
   $('#try-form').addEventListener('submit', (event) => sendTry(event).catch(() => {}));
   window.addEventListener('hashchange', showView);
   setInterval(() => loadHealth().catch(() => {}), 10000);
