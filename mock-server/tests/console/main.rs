@@ -82,7 +82,6 @@ async fn the_log_shows_requests_live_opens_one_copies_it_as_curl_and_replays_it(
     assert!(detail.contains("***"), "the secret shows as ***: {detail}");
     assert!(!detail.contains("demo-secret"), "{detail}");
     assert!(detail.contains("book"), "what answered: {detail}");
-    browser.screenshot("requests").await;
 
     browser.click("#copy-curl").await;
     let curl = browser
@@ -138,6 +137,7 @@ async fn the_log_shows_requests_live_opens_one_copies_it_as_curl_and_replays_it(
         json!([["200", "null-fields"], ["200", ""]]),
         "newest first"
     );
+    browser.screenshot("requests").await;
 
     // The filters narrow the log at once.
     let filter = browser.wait_for("#filter-trace").await;
@@ -489,7 +489,8 @@ async fn try_it_walks_the_flow_with_the_ids_it_captured_and_the_flow_view_signs_
     browser
         .wait_until(
             "the signed contract",
-            "const b = document.querySelector(\"button[data-action='sign']\"); return b && b.closest('tr').textContent.includes('Signed');",
+            "return !document.querySelector(\"button[data-action='sign']\")
+                 && document.querySelector('#flow-clients').textContent.includes('Signed');",
         )
         .await;
 

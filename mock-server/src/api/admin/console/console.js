@@ -503,9 +503,11 @@ async function searchBook(event) {
 
 // ---- the Ordering flow's records -----------------------------------------------------------
 
+/** A record's field in a cell: an object as its values, a list one element a line. */
 function cell(value) {
   if (value === null || value === undefined) return '–';
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return value.length ? value.map(cell).join('\n') : '–';
+  if (typeof value === 'object') return Object.values(value).map(cell).join(' · ');
   return String(value);
 }
 
@@ -517,6 +519,9 @@ function recordTable(records, actions) {
       ...keys.map((key) => h('td', { class: 'mono' }, cell(record[key]))),
       actions ? h('td', {}, actions(record)) : null))));
 }
+
+/** Contract statuses after which eSign has nothing left to do. */
+const ENDED = ['Signed', 'Declined', 'Expired'];
 
 async function flowAction(path, body) {
   await admin(path, { method: 'POST', json: body });
@@ -537,7 +542,7 @@ async function loadFlow() {
     h('h2', {}, client),
     ledger.quotes.length ? [h('h3', {}, 'Quotes'), recordTable(ledger.quotes)] : null,
     ledger.creditChecks.length ? [h('h3', {}, 'Credit checks'), recordTable(ledger.creditChecks)] : null,
-    ledger.contracts.length ? [h('h3', {}, 'Contracts'), recordTable(ledger.contracts, (contract) => [
+    ledger.contracts.length ? [h('h3', {}, 'Contracts'), recordTable(ledger.contracts, (contract) => ENDED.includes(contract.status) ? [] : [
       h('button', { type: 'button', dataset: { action: 'sign', quoteId: contract.quoteId }, onclick: () => flowAction(`/flow/contracts/${encodeURIComponent(contract.quoteId)}/esign`).catch(() => {}) }, 'Sign'),
       ' ',
       h('button', { type: 'button', class: 'plain', dataset: { action: 'decline', quoteId: contract.quoteId }, onclick: () => flowAction(`/flow/contracts/${encodeURIComponent(contract.quoteId)}/esign`, { status: 'Declined' }).catch(() => {}) }, 'Decline'),
