@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod common;
 mod connections;
+mod console;
 mod faults;
 mod flow;
 mod generated;
