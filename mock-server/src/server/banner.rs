@@ -1,5 +1,5 @@
 //! What the binary prints to stdout at start: where it listens, the credentials (the secret
-//! only for the public demo pair), and a request to try.
+//! only for the public demo pair), a request to try and the console's address.
 
 use std::net::SocketAddr;
 
@@ -90,5 +90,8 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
              --admin-token TOKEN (or --admin-open) opens the rest\n"
         });
     }
+    text.push_str(&format!(
+        "console: {uri}/__admin/ (requests live, scenarios, data, flow, Try it; docs/console.md)\n"
+    ));
     text
 }

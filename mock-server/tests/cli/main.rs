@@ -202,7 +202,7 @@ const FOUNDRY: &str = r#"{"spId":"10006","accountName":"AT&T CLOUD TEST FOUNDRY"
 
 #[test]
 fn prints_the_listening_line_with_the_real_port_and_the_demo_credentials() {
-    let server = start(&[]);
+    let server = start_with(&[], &[], 6);
     let port: u16 = server
         .address
         .rsplit(':')
@@ -217,6 +217,13 @@ fn prints_the_listening_line_with_the_real_port_and_the_demo_credentials() {
     assert_eq!(
         server.stdout_lines[1],
         "demo credentials: client_id=demo-client client_secret=demo-secret"
+    );
+    assert_eq!(
+        server.stdout_lines[5],
+        format!(
+            "console: http://127.0.0.1:{port}/__admin/ (requests live, scenarios, data, flow, \
+             Try it; docs/console.md)"
+        )
     );
     let response = server.request(
         &[

@@ -254,7 +254,9 @@ async function followJournal() {
     if (!response.ok || !response.body) throw new Error(`status ${response.status}`);
     live.textContent = 'live';
     live.classList.add('on');
-    // The listing is read once the stream is open, so that nothing falls between the two.
+    // The listing is read once the stream is open, so that nothing falls between the two;
+    // read whole, as the mock may have restarted (and numbered its journal from 1 again).
+    state.entries.clear();
     await loadJournal();
     const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
