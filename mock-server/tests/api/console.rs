@@ -111,30 +111,14 @@ async fn the_account_search_ranks_as_the_lookup_and_gives_each_records_verdict_p
     );
     assert!(failures[0] >= 1);
 
-    // A lookup in the book-only mode that matches nothing finds no customer.
-    let none = send(
-        &app,
-        admin(
-            "GET",
-            "/__admin/accounts?accountName=nobody&city=plano&state=TX&zipCode=75075",
-            None,
-        ),
-    )
-    .await
-    .json();
+    // A lookup that matches nothing finds no customer in the book-only mode, generated ones in
+    // the hybrid mode.
+    let nobody = "/__admin/accounts?accountName=nobody&city=plano&state=TX&zipCode=75075";
+    let none = send(&app, admin("GET", nobody, None)).await.json();
     assert_eq!(none["matching"], json!(0));
     assert_eq!(none["lookup"]["answeredBy"], json!("none"));
     let hybrid = app_with(|config| config.data = mock_server::DataMode::Hybrid);
-    let generated = send(
-        &hybrid,
-        admin(
-            "GET",
-            "/__admin/accounts?accountName=nobody&city=plano&state=TX&zipCode=75075",
-            None,
-        ),
-    )
-    .await
-    .json();
+    let generated = send(&hybrid, admin("GET", nobody, None)).await.json();
     assert_eq!(generated["lookup"]["answeredBy"], json!("generated"));
 
     // No field: the book in its order, a page at a time; fields that make no lookup say so.

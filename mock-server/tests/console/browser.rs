@@ -106,6 +106,22 @@ impl Browser {
         panic!("no browser session on chromedriver at {url}: {last_error:?}");
     }
 
+    /// Opens the console of `server` at `view` (`#try`, or empty for the log).
+    pub async fn open(&self, server: &mock_server::MockServer, view: &str) {
+        self.client
+            .goto(&format!("{}/__admin/{view}", server.uri()))
+            .await
+            .expect("the page loads");
+    }
+
+    /// What the script (a function body) returns, given `args` as `arguments`.
+    pub async fn script(&self, script: &str, args: Vec<serde_json::Value>) -> serde_json::Value {
+        self.client
+            .execute(script, args)
+            .await
+            .unwrap_or_else(|error| panic!("the script failed: {error}\n{script}"))
+    }
+
     /// The first element `css` finds once it is there.
     pub async fn wait_for(&self, css: &str) -> Element {
         self.client

@@ -28,18 +28,32 @@ async fn lookup(server: &MockServer, trace: &str) -> u16 {
         .as_u16()
 }
 
+/// A browser on the console of a mock with the defaults, at `view`; `None` without a browser.
+async fn console(view: &str) -> Option<(Browser, MockServer)> {
+    let browser = Browser::start().await?;
+    let server = MockServer::builder()
+        .start()
+        .await
+        .expect("the mock starts");
+    browser.open(&server, view).await;
+    Some((browser, server))
+}
+
+async fn finish(browser: Browser, server: MockServer) {
+    browser.stop().await;
+    server.shutdown().await.expect("the mock stops");
+}
+
 /// The rows of the rendered log with this trace id, as `[status, scenario]` pairs.
 async fn log_rows(browser: &Browser, trace: &str) -> Value {
     browser
-        .client
-        .execute(
+        .script(
             "return [...document.querySelectorAll('#log tbody tr')]
                 .filter((row) => row.dataset.traceId === arguments[0])
                 .map((row) => [row.cells[3].textContent, row.cells[7].textContent]);",
             vec![json!(trace)],
         )
         .await
-        .expect("the log reads")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -53,11 +67,7 @@ async fn the_log_shows_requests_live_opens_one_copies_it_as_curl_and_replays_it(
         .expect("the mock starts");
     assert_eq!(lookup(&server, "before-1").await, 200);
 
-    browser
-        .client
-        .goto(&format!("{}/__admin/", server.uri()))
-        .await
-        .expect("the page loads");
+    browser.open(&server, "").await;
     browser
         .wait_for("#log tbody tr[data-trace-id='before-1']")
         .await;
@@ -148,24 +158,14 @@ async fn the_log_shows_requests_live_opens_one_copies_it_as_curl_and_replays_it(
             "return document.querySelectorAll('#log tbody tr').length === 1;",
         )
         .await;
-    browser.stop().await;
-    server.shutdown().await.expect("the mock stops");
+    finish(browser, server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scenarios_switch_server_wide_and_the_book_search_explains_its_verdicts() {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, server)) = console("#scenarios").await else {
         return;
     };
-    let server = MockServer::builder()
-        .start()
-        .await
-        .expect("the mock starts");
-    browser
-        .client
-        .goto(&format!("{}/__admin/#scenarios", server.uri()))
-        .await
-        .expect("the page loads");
     browser
         .wait_for("#scenario-list tr[data-scenario='null-fields']")
         .await;
@@ -236,25 +236,21 @@ async fn scenarios_switch_server_wide_and_the_book_search_explains_its_verdicts(
         "{summary}"
     );
     let first = browser
-        .client
-        .execute(
+        .script(
             "const row = document.querySelector('#book-records tbody tr');
              return [row.dataset.accountId, row.cells[0].textContent];",
             Vec::new(),
         )
-        .await
-        .expect("the first record");
+        .await;
     assert_eq!(first, json!(["0013g00000cUIRtAAO", "✓ prefix"]));
     // A record in the same city but another ZIP says which rule it fails.
     let miss = browser
-        .client
-        .execute(
+        .script(
             "const row = document.querySelector('#book-records tbody tr.miss');
              return row && [...row.cells].map((cell) => cell.className);",
             Vec::new(),
         )
-        .await
-        .expect("a miss");
+        .await;
     assert_eq!(miss[0], json!("no"), "{miss}");
     assert!(
         miss.as_array()
@@ -262,8 +258,7 @@ async fn scenarios_switch_server_wide_and_the_book_search_explains_its_verdicts(
         "the street was not compared: {miss}"
     );
     browser.screenshot("data").await;
-    browser.stop().await;
-    server.shutdown().await.expect("the mock stops");
+    finish(browser, server).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -281,11 +276,7 @@ async fn with_a_token_the_page_asks_for_it_sends_try_it_and_loads_nothing_from_o
         .start()
         .await
         .expect("the mock starts");
-    browser
-        .client
-        .goto(&format!("{}/__admin/#try", server.uri()))
-        .await
-        .expect("the page loads");
+    browser.open(&server, "#try").await;
     browser
         .wait_until(
             "the token dialog",
@@ -306,13 +297,11 @@ async fn with_a_token_the_page_asks_for_it_sends_try_it_and_loads_nothing_from_o
         )
         .await;
     let kept = browser
-        .client
-        .execute(
+        .script(
             "return sessionStorage.getItem('allianceMockAdminToken');",
             Vec::new(),
         )
-        .await
-        .expect("session storage");
+        .await;
     assert_eq!(kept, json!("console-token"), "kept for the tab's session");
 
     browser
@@ -361,15 +350,8 @@ async fn with_a_token_the_page_asks_for_it_sends_try_it_and_loads_nothing_from_o
     browser.screenshot("try").await;
 
     // Everything the page loaded came from the mock.
-    let origins = browser
-        .client
-        .execute(
-            "return [location.href, ...performance.getEntriesByType('resource').map((entry) => entry.name)]
-                .map((url) => new URL(url).origin);",
-            Vec::new(),
-        )
-        .await
-        .expect("the resources");
+    let origins = browser.script("return [location.href, ...performance.getEntriesByType('resource').map((entry) => entry.name)]
+                .map((url) => new URL(url).origin);", Vec::new()).await;
     let origins = origins.as_array().cloned().unwrap_or_default();
     assert!(
         origins.len() >= 4,
@@ -413,13 +395,11 @@ async fn try_it(browser: &Browser, operation: &str) -> String {
         .await
         .expect("an operation is chosen");
     browser
-        .client
-        .execute(
+        .script(
             "document.querySelector('#try-status').textContent = '';",
             Vec::new(),
         )
-        .await
-        .expect("the status is cleared");
+        .await;
     browser.click("#try-form button[type='submit']").await;
     let status = browser
         .wait_until(
@@ -433,31 +413,20 @@ async fn try_it(browser: &Browser, operation: &str) -> String {
 /// The text of the flow view's row that holds the button `css`.
 async fn flow_row(browser: &Browser, css: &str) -> String {
     let row = browser
-        .client
-        .execute(
+        .script(
             "const button = document.querySelector(arguments[0]);
              return button ? button.closest('tr').textContent : '';",
             vec![json!(css)],
         )
-        .await
-        .expect("the flow view reads");
+        .await;
     row.as_str().unwrap_or_default().to_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn try_it_walks_the_flow_with_the_ids_it_captured_and_the_flow_view_signs_and_advances() {
-    let Some(browser) = Browser::start().await else {
+    let Some((browser, server)) = console("#try").await else {
         return;
     };
-    let server = MockServer::builder()
-        .start()
-        .await
-        .expect("the mock starts");
-    browser
-        .client
-        .goto(&format!("{}/__admin/#try", server.uri()))
-        .await
-        .expect("the page loads");
     for operation in [
         "customerAccountLookup",
         "createOpportunityQuote",
@@ -512,6 +481,5 @@ async fn try_it_walks_the_flow_with_the_ids_it_captured_and_the_flow_view_signs_
         )
         .await;
     browser.screenshot("flow").await;
-    browser.stop().await;
-    server.shutdown().await.expect("the mock stops");
+    finish(browser, server).await;
 }

@@ -34,7 +34,7 @@ mod reply;
 mod try_it;
 
 pub(crate) use console::page as console_page;
-use reply::{ADMIN_BODY_LIMIT, ok};
+use reply::{ADMIN_BODY_LIMIT, known_scenario, ok};
 
 /// The admin routes, to be nested under `/__admin`.
 pub(crate) fn router(state: Arc<AppState>, api: replay::Api) -> Router<Arc<AppState>> {
@@ -214,13 +214,7 @@ async fn set_scenario(
         serde_json::from_slice(&body).map_err(|parse| ApiError::AdminBadRequest {
             detail: format!("Expected {{\"name\": \"<scenario>\"}}: {parse}."),
         })?;
-    let fixtures = state.fixtures.load();
-    if fixtures.scenarios.get(&choice.name).is_none() {
-        return Err(ApiError::UnknownScenario {
-            name: choice.name,
-            known: fixtures.scenarios.names(),
-        });
-    }
+    known_scenario(&state, &choice.name)?;
     tracing::info!(scenario = %choice.name, "server-wide scenario on");
     state
         .active_scenario

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use serde_json::json;
 use tower::ServiceExt as _;
 
-use super::reply::ok;
+use super::reply::{known_scenario, ok};
 use crate::http::error::ApiError;
 use crate::observe::journal::Journal;
 use crate::state::AppState;
@@ -57,13 +57,7 @@ pub(crate) async fn replay(
         });
     };
     if let Some(name) = &options.scenario {
-        let fixtures = state.fixtures.load();
-        if fixtures.scenarios.get(name).is_none() {
-            return Err(ApiError::UnknownScenario {
-                name: name.clone(),
-                known: fixtures.scenarios.names(),
-            });
-        }
+        known_scenario(&state, name)?;
     }
     if entry.body.as_deref().is_some_and(Journal::may_be_cut) {
         let detail = format!(

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::replay::{Api, through};
-use super::reply::{ADMIN_BODY_LIMIT, ok};
+use super::reply::{ADMIN_BODY_LIMIT, known_scenario, ok};
 use crate::domain::operation::Operation;
 use crate::http::body;
 use crate::http::error::ApiError;
@@ -83,13 +83,7 @@ pub(super) async fn attempt(
         return Err(ApiError::AdminBadRequest { detail });
     };
     if let Some(name) = &attempt.scenario {
-        let fixtures = state.fixtures.load();
-        if fixtures.scenarios.get(name).is_none() {
-            return Err(ApiError::UnknownScenario {
-                name: name.clone(),
-                known: fixtures.scenarios.names(),
-            });
-        }
+        known_scenario(&state, name)?;
     }
 
     let base = state.base_paths.first().map_or("/api/v1", String::as_str);
