@@ -40,6 +40,7 @@ mod http;
 #[doc(hidden)]
 pub mod internals;
 mod observe;
+mod proxy;
 mod scenario;
 mod server;
 mod state;
@@ -47,6 +48,7 @@ mod state;
 pub use api::router;
 pub use config::{Client, Config, DataMode, FlowMode, NotFoundStyle};
 pub use observe::log::{LogFilterError, LogGuard, init_logging};
+pub use proxy::review::review;
 pub use server::{MockServer, MockServerBuilder, StartError, TlsError, run};
 pub use state::{AppState, StateError};
 

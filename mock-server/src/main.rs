@@ -24,6 +24,15 @@ fn main() -> ExitCode {
             Err(error) => fail(error, 1),
         };
     }
+    if let Some(dir) = &cli.review {
+        let (text, loads) = mock_server::review(dir);
+        print!("{text}");
+        return if loads {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        };
+    }
     let config = match cli.into_config() {
         Ok(config) => config,
         Err(error) => return fail(error.into(), 2),

@@ -24,6 +24,7 @@ use crate::gateway::auth::Credentials;
 use crate::gateway::ratelimit::RateLimits;
 use crate::observe::journal::Journal;
 use crate::observe::layer::Observer;
+use crate::proxy::{Proxy, Settings as ProxySettings};
 use crate::scenario::select::Chaos;
 
 /// The lookup's settings from the configuration.
@@ -75,6 +76,8 @@ pub struct AppState {
     pub(crate) rate_limits: RateLimits,
     /// The journal and the head limit, for the bookkeeping layer.
     pub(crate) observer: Arc<Observer>,
+    /// The upstream requests are forwarded to, and the recorder, when configured.
+    pub(crate) proxy: Option<Arc<Proxy>>,
     /// Who may use the admin API.
     pub(crate) admin_access: AdminAccess,
     /// The Ordering flow's state and rules.
@@ -142,6 +145,9 @@ pub enum StateError {
         /// The loaded names.
         known: String,
     },
+    /// The proxy's upstream or recording folder cannot be used.
+    #[error("the proxy cannot be used: {0}")]
+    Proxy(String),
 }
 
 impl AppState {
@@ -158,6 +164,29 @@ impl AppState {
         let fixtures = Fixtures::load(&config.fixtures, &schemas).map_err(StateError::Fixtures)?;
         let referenced_scenarios = referenced_scenarios(&config);
         check_scenarios(&fixtures, &referenced_scenarios)?;
+        let observer = Arc::new(Observer {
+            journal: Journal::new(config.journal_size, config.journal_bytes),
+            max_header_bytes: config.max_header_bytes,
+        });
+        let proxy = match &config.proxy {
+            Some(proxy) => Some(Arc::new(
+                Proxy::new(
+                    proxy,
+                    Arc::clone(&schemas),
+                    ProxySettings {
+                        credentials: Credentials::new(config.clients.clone()),
+                        base_paths: config.base_paths.clone(),
+                        max_body_bytes: config.max_body_bytes,
+                        read_timeout: std::time::Duration::from_secs(
+                            config.read_timeout_secs.max(1),
+                        ),
+                        observer: Arc::clone(&observer),
+                    },
+                )
+                .map_err(StateError::Proxy)?,
+            )),
+            None => None,
+        };
         Ok(AppState {
             schemas,
             credentials: Credentials::new(config.clients.clone()),
@@ -182,10 +211,8 @@ impl AppState {
                 config.seed,
             ),
             rate_limits: RateLimits::new(&config.clients),
-            observer: Arc::new(Observer {
-                journal: Journal::new(config.journal_size, config.journal_bytes),
-                max_header_bytes: config.max_header_bytes,
-            }),
+            proxy,
+            observer,
             admin_access: match &config.admin_token {
                 Some(token) => AdminAccess::Token(token.clone()),
                 None if config.admin_open || config.listen.ip().is_loopback() => AdminAccess::Open,

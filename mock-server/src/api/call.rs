@@ -249,37 +249,71 @@ pub(crate) async fn serve(
             raw,
             scenario,
         }) => {
-            let client = answered.client_id.as_deref().unwrap_or_default();
-            let outcome = validate(&state, operation, request_schema, value).and_then(|value| {
-                let call = Call {
-                    state: &state,
-                    client,
-                    key: state.flow.request_key(client, operation.id(), &raw),
-                    value,
-                    headers: &parts.headers,
-                    scenario,
-                };
-                let (status, mut body) = answer(call)?;
-                if let Some(Behaviour::Answer(change)) =
-                    scenario.map(|scenario| &scenario.behaviour)
-                {
-                    shape::change_answer(&mut body, change);
+            if let Some(canned) = canned(&fixtures, operation, &value, scenario) {
+                answered.source = Cow::Owned(format!("canned:{}", canned.name));
+                let status = StatusCode::from_u16(canned.example.response.status);
+                let response = respond::json(status.unwrap_or(StatusCode::OK), canned.body.clone());
+                deliver(&state, &parts, scenario, response).await
+            } else {
+                let client = answered.client_id.as_deref().unwrap_or_default();
+                let outcome =
+                    validate(&state, operation, request_schema, value).and_then(|value| {
+                        let call = Call {
+                            state: &state,
+                            client,
+                            key: state.flow.request_key(client, operation.id(), &raw),
+                            value,
+                            headers: &parts.headers,
+                            scenario,
+                        };
+                        let (status, mut body) = answer(call)?;
+                        if let Some(Behaviour::Answer(change)) =
+                            scenario.map(|scenario| &scenario.behaviour)
+                        {
+                            shape::change_answer(&mut body, change);
+                        }
+                        Ok((status, body))
+                    });
+                match outcome {
+                    Ok((status, body)) => {
+                        answered.source = Cow::Borrowed("flow");
+                        let response = respond::json(status, body.to_string());
+                        deliver(&state, &parts, scenario, response).await
+                    }
+                    Err(error) => {
+                        // An id the flow does not know: a proxy in fall-through mode asks its
+                        // upstream instead.
+                        answered.unanswered = matches!(
+                            &error,
+                            ApiError::Flow { status, .. } if *status == StatusCode::NOT_FOUND
+                        );
+                        error.into_response()
+                    }
                 }
-                Ok((status, body))
-            });
-            match outcome {
-                Ok((status, body)) => {
-                    answered.source = Cow::Borrowed("flow");
-                    let response = respond::json(status, body.to_string());
-                    deliver(&state, &parts, scenario, response).await
-                }
-                Err(error) => error.into_response(),
             }
         }
         Err(error) => error.into_response(),
     };
     response.extensions_mut().insert(answered);
     response
+}
+
+/// The canned example that answers the request, unless a `flow` or `answer` scenario wants the
+/// operation's own answer. Checked before the request schema, as for the lookup: a recorded
+/// exchange answers as it was recorded.
+fn canned<'f>(
+    fixtures: &'f Fixtures,
+    operation: Operation,
+    value: &Value,
+    scenario: Option<&Scenario>,
+) -> Option<&'f crate::fixtures::Canned> {
+    let own_answer = matches!(
+        scenario.map(|scenario| &scenario.behaviour),
+        Some(Behaviour::Flow(_) | Behaviour::Answer(_))
+    );
+    (!own_answer)
+        .then(|| fixtures.canned_for(operation, value))
+        .flatten()
 }
 
 /// Checks the body (or query object) against the operation's request schema.

@@ -53,6 +53,13 @@ pub fn router(state: Arc<AppState>) -> Router {
             );
         }
     }
+    let mut api = api.fallback(|| async { ApiError::UnknownPath });
+    if let Some(proxy) = &state.proxy {
+        api = api.layer(middleware::from_fn_with_state(
+            Arc::clone(proxy),
+            crate::proxy::layer,
+        ));
+    }
     let whole = admin::replay::Api(router);
     api.nest("/__admin", admin::router(Arc::clone(&state), whole))
         // The console's page at `/__admin/` too: a nested `/` answers `/__admin` alone.

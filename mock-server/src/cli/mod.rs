@@ -11,7 +11,7 @@ use clap::Parser;
 
 use crate::config::{
     AdminToken, Client, Config, ConfigError, ConfigFile, DataMode, FixtureSource, FlowMode,
-    LogFormat, NotFoundStyle, TlsSource,
+    LogFormat, NotFoundStyle, ProxyConfig, ProxyMode, TlsSource,
 };
 
 /// A local mock of the AT&T Alliance Ordering API: End-Customer Lookup
@@ -30,7 +30,9 @@ pub struct Cli {
     /// journal-bytes, admin-token, admin-open, watch, max-connections, max-body-bytes,
     /// max-header-bytes, read-timeout, tls-cert, tls-key, tls-self-signed, tls-write-cert,
     /// log-format, log-level, flow, esign-after, order-statuses, order-status-every,
-    /// flow-capacity, clients; each [[clients]] table has client-id, client-secret,
+    /// flow-capacity, proxy-to, proxy-mode, upstream-client-id, upstream-client-secret,
+    /// proxy-timeout, proxy-ca, record, scrub, scrub-key, clients; each [[clients]] table has
+    /// client-id, client-secret,
     /// description, scenario, rate-limit (the last three optional; rate-limit = { per-second,
     /// burst }).
     #[arg(long, env = "MOCK_CONFIG", value_name = "FILE")]
@@ -224,6 +226,70 @@ pub struct Cli {
     #[arg(long, env = "MOCK_LOG", value_name = "FILTER")]
     pub log_level: Option<String>,
 
+    /// Forward requests to this real endpoint (its base URL: a request's path and query are
+    /// appended) and answer with what it answers; see --proxy-mode. The admin API is never
+    /// forwarded. [default: none]
+    #[arg(long, env = "MOCK_PROXY_TO", value_name = "URL")]
+    pub proxy_to: Option<String>,
+
+    /// Which requests --proxy-to forwards: all = every request; fall-through = only those the
+    /// mock has no answer of its own for (no canned example, no book match, an id the flow does
+    /// not know, a path it does not serve). [default: all]
+    #[arg(long, env = "MOCK_PROXY_MODE", value_name = "MODE")]
+    pub proxy_mode: Option<ProxyMode>,
+
+    /// Credentials sent upstream as ID:SECRET in place of the caller's, so that a team shares
+    /// one UAT credential without handing it out; callers then need credentials of the mock's
+    /// own (--client). [default: the caller's]
+    #[arg(
+        long,
+        env = "MOCK_UPSTREAM_CLIENT",
+        value_name = "ID:SECRET",
+        hide_env_values = true
+    )]
+    pub upstream_client: Option<String>,
+
+    /// Seconds the upstream has to answer, connecting included; then the caller gets 504.
+    /// [default: 30]
+    #[arg(long, env = "MOCK_PROXY_TIMEOUT", value_name = "SECS")]
+    pub proxy_timeout: Option<u64>,
+
+    /// PEM file of CA certificates trusted for the upstream besides the system's.
+    #[arg(long, env = "MOCK_PROXY_CA", value_name = "FILE")]
+    pub proxy_ca: Option<PathBuf>,
+
+    /// Record each forwarded exchange into this folder as fixtures (canned/*.json, and the
+    /// lookups' accounts in accounts/recorded.json), scrubbed, ready for --fixtures DIR. Needs
+    /// --proxy-to.
+    #[arg(long, env = "MOCK_RECORD", value_name = "DIR")]
+    pub record: Option<PathBuf>,
+
+    /// A scrubbing rule besides the built-in ones (names, e-mails, phone numbers): a JSON
+    /// pointer into a body (/contacts/0/email) or a key name (siteName); repeat for several.
+    #[arg(
+        long = "scrub",
+        env = "MOCK_SCRUB",
+        value_name = "RULE",
+        value_delimiter = ','
+    )]
+    pub scrub: Vec<String>,
+
+    /// Key of the fake values that replace scrubbed data (16 characters or more): with the same
+    /// key, a value becomes the same fake one in every recording. [default: random per run]
+    #[arg(
+        long,
+        env = "MOCK_SCRUB_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub scrub_key: Option<String>,
+
+    /// Print what a recording folder (or any fixture folder) holds, per operation, status and
+    /// the scenarios it could seed, check it as the start does, and exit (1 when it would be
+    /// refused).
+    #[arg(long, value_name = "DIR")]
+    pub review: Option<PathBuf>,
+
     /// Print the self-contained OpenAPI document (JSON, the schemas inlined) and exit, for tools
     /// that read a file rather than GET /__admin/openapi.json.
     #[arg(long)]
@@ -242,6 +308,19 @@ impl Cli {
             None => ConfigFile::default(),
         };
         let defaults = Config::default();
+        let proxy = proxy_config(
+            ProxyOptions {
+                upstream: self.proxy_to,
+                mode: self.proxy_mode,
+                client: self.upstream_client,
+                timeout: self.proxy_timeout,
+                ca: self.proxy_ca,
+                record: self.record,
+                scrub: self.scrub,
+                scrub_key: self.scrub_key,
+            },
+            &file,
+        )?;
 
         let clients = if !self.clients.is_empty() {
             self.clients
@@ -317,6 +396,7 @@ impl Cli {
             self.order_statuses
         };
         Config {
+            proxy,
             flow: self.flow.or(file.flow).unwrap_or(defaults.flow),
             esign_after_secs: self
                 .esign_after
@@ -378,6 +458,56 @@ impl Cli {
         }
         .validate()
     }
+}
+
+/// The proxy options as given on the command line or in the environment.
+struct ProxyOptions {
+    upstream: Option<String>,
+    mode: Option<ProxyMode>,
+    client: Option<String>,
+    timeout: Option<u64>,
+    ca: Option<PathBuf>,
+    record: Option<PathBuf>,
+    scrub: Vec<String>,
+    scrub_key: Option<String>,
+}
+
+/// The proxy, from the options and the file (the options win), or none without an upstream.
+fn proxy_config(
+    options: ProxyOptions,
+    file: &ConfigFile,
+) -> Result<Option<ProxyConfig>, ConfigError> {
+    let record = options.record.or_else(|| file.record.clone());
+    let Some(upstream) = options.upstream.or_else(|| file.proxy_to.clone()) else {
+        return match record {
+            Some(_) => Err(ConfigError::RecordWithoutProxy),
+            None => Ok(None),
+        };
+    };
+    let upstream_client = match (options.client, &file.upstream_client_id) {
+        (Some(pair), _) => Some(pair.parse::<Client>()?),
+        (None, Some(id)) => {
+            let secret = file.upstream_client_secret.clone().unwrap_or_default();
+            Some(Client::new(id.clone(), secret)?)
+        }
+        (None, None) => None,
+    };
+    let mut proxy = ProxyConfig::to(upstream);
+    proxy.mode = options.mode.or(file.proxy_mode).unwrap_or(proxy.mode);
+    proxy.upstream_client = upstream_client;
+    proxy.timeout_secs = options
+        .timeout
+        .or(file.proxy_timeout)
+        .unwrap_or(proxy.timeout_secs);
+    proxy.ca_file = options.ca.or_else(|| file.proxy_ca.clone());
+    proxy.record = record;
+    proxy.scrub = if options.scrub.is_empty() {
+        file.scrub.clone().unwrap_or_default()
+    } else {
+        options.scrub
+    };
+    proxy.scrub_key = options.scrub_key.or_else(|| file.scrub_key.clone());
+    Ok(Some(proxy))
 }
 
 /// A listen address: `IP:PORT`, said plainly when the form is wrong (a bare port, a host name).

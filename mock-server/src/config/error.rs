@@ -78,4 +78,15 @@ pub enum ConfigError {
     /// A rate limit cannot admit a request.
     #[error("the rate limit of client {0:?} must have per-second > 0 and burst ≥ 1")]
     RateLimit(String),
+    /// A setting of the proxy or the recorder is unusable.
+    #[error("{setting}: expected {expected}")]
+    Proxy {
+        /// The setting.
+        setting: &'static str,
+        /// What was expected.
+        expected: String,
+    },
+    /// Recording needs a proxy.
+    #[error("--record needs --proxy-to: it records the upstream's answers")]
+    RecordWithoutProxy,
 }

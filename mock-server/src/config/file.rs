@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use super::error::ConfigError;
 use super::modes::{DataMode, FlowMode, LogFormat, NotFoundStyle, RateLimit};
+use super::proxy::ProxyMode;
 
 /// The optional TOML configuration file. Every key is optional; the command line and the
 /// environment override it. Relative paths are relative to the file's folder.
@@ -74,6 +75,24 @@ pub struct ConfigFile {
     pub order_status_every: Option<u64>,
     /// See [`Config::flow_capacity`].
     pub flow_capacity: Option<usize>,
+    /// See [`super::ProxyConfig::upstream`].
+    pub proxy_to: Option<String>,
+    /// See [`super::ProxyConfig::mode`].
+    pub proxy_mode: Option<ProxyMode>,
+    /// The id of [`super::ProxyConfig::upstream_client`].
+    pub upstream_client_id: Option<String>,
+    /// The secret of [`super::ProxyConfig::upstream_client`].
+    pub upstream_client_secret: Option<String>,
+    /// See [`super::ProxyConfig::timeout_secs`].
+    pub proxy_timeout: Option<u64>,
+    /// See [`super::ProxyConfig::ca_file`].
+    pub proxy_ca: Option<PathBuf>,
+    /// See [`super::ProxyConfig::record`].
+    pub record: Option<PathBuf>,
+    /// See [`super::ProxyConfig::scrub`].
+    pub scrub: Option<Vec<String>>,
+    /// See [`super::ProxyConfig::scrub_key`].
+    pub scrub_key: Option<String>,
     /// The accepted credentials, as `[[clients]]` tables.
     #[serde(default)]
     pub clients: Vec<ClientEntry>,
@@ -125,6 +144,8 @@ impl ConfigFile {
             &mut file.tls_cert,
             &mut file.tls_key,
             &mut file.tls_write_cert,
+            &mut file.proxy_ca,
+            &mut file.record,
         ] {
             if let Some(path) = relative
                 && path.is_relative()

@@ -7,11 +7,13 @@ use std::net::SocketAddr;
 mod error;
 mod file;
 mod modes;
+mod proxy;
 mod sources;
 
 pub use error::ConfigError;
 pub use file::{ClientEntry, ConfigFile};
 pub use modes::{DataMode, FlowMode, LogFormat, NotFoundStyle, RateLimit};
+pub use proxy::{DEFAULT_PROXY_TIMEOUT_SECS, ProxyConfig, ProxyMode};
 pub use sources::{FixtureSource, TlsSource};
 
 /// The client id of the demo credentials accepted when no client is configured.
@@ -110,6 +112,9 @@ pub struct Config {
     pub order_status_secs: u64,
     /// The most records of each kind one client keeps in the flow; the oldest go first.
     pub flow_capacity: usize,
+    /// A real endpoint answering what the mock does not (or, in `all` mode, everything), and
+    /// a folder its answers are recorded in.
+    pub proxy: Option<ProxyConfig>,
 }
 
 impl Default for Config {
@@ -145,6 +150,7 @@ impl Default for Config {
             order_statuses: vec!["IN_PROGRESS".to_owned(), "COMPLETED".to_owned()],
             order_status_secs: DEFAULT_ORDER_STATUS_SECS,
             flow_capacity: DEFAULT_FLOW_CAPACITY,
+            proxy: None,
         }
     }
 }
@@ -192,6 +198,9 @@ impl Config {
             return Err(ConfigError::ZeroReadTimeout);
         }
         check_flow(&self)?;
+        if let Some(proxy) = &self.proxy {
+            proxy.check()?;
+        }
         self.base_paths = normalize_base_paths(self.base_paths)?;
         Ok(self)
     }

@@ -113,6 +113,14 @@ pub enum ApiError {
         /// The file, the place and what was expected.
         detail: String,
     },
+    /// The upstream a proxied request went to did not answer: refused, timed out, a TLS
+    /// failure (502, or 504 for a timeout).
+    Upstream {
+        /// 502 or 504.
+        status: StatusCode,
+        /// The upstream and what went wrong.
+        description: String,
+    },
 }
 
 impl ApiError {
@@ -144,6 +152,7 @@ impl ApiError {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             ApiError::ReloadRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Upstream { status, .. } => *status,
         }
     }
 
@@ -173,6 +182,7 @@ impl ApiError {
             ApiError::AdminClosed => "Forbidden",
             ApiError::TooManyConnections | ApiError::ShuttingDown => "Service Unavailable",
             ApiError::ReloadRefused { .. } => "Unprocessable Entity",
+            ApiError::Upstream { status, .. } => status.canonical_reason().unwrap_or("Bad Gateway"),
         }
     }
 
@@ -248,6 +258,7 @@ impl ApiError {
             ApiError::ReloadRefused { detail } => {
                 format!("Reload refused; the data in service is unchanged. {detail}")
             }
+            ApiError::Upstream { description, .. } => description.clone(),
         }
     }
 

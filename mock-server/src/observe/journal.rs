@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
 
-use super::Answered;
+use super::{Answered, Route};
 use crate::http::headers::TRACE_ID;
 use crate::scenario::select::Source;
 
@@ -66,6 +66,9 @@ pub struct Entry {
     pub status: u16,
     /// Time to the response's head, in milliseconds.
     pub latency_ms: f64,
+    /// Who answered: `local` (the mock), `proxied` (its upstream) or `recorded` (its upstream,
+    /// and the exchange was recorded).
+    pub route: &'static str,
 }
 
 /// Which entries to list.
@@ -80,6 +83,8 @@ pub struct Filter {
     pub status: Option<u16>,
     /// Only this operation (`operationId`).
     pub operation: Option<String>,
+    /// Only requests answered so: `local`, `proxied` or `recorded`.
+    pub route: Option<String>,
     /// At most this many.
     pub limit: Option<usize>,
 }
@@ -102,6 +107,7 @@ struct Record {
     source: Option<Cow<'static, str>>,
     status: u16,
     latency: Duration,
+    route: Route,
 }
 
 /// The path and the redacted header lines in one buffer, with where the path ends and where
@@ -205,6 +211,7 @@ impl Record {
             source: self.source.as_ref().map(|source| source.to_string()),
             status: self.status,
             latency_ms: (self.latency.as_secs_f64() * 1_000_000.0).round() / 1000.0,
+            route: self.route.as_str(),
         }
     }
 
@@ -219,6 +226,10 @@ impl Record {
                 .operation
                 .as_deref()
                 .is_none_or(|operation| self.operation == Some(operation))
+            && filter
+                .route
+                .as_deref()
+                .is_none_or(|route| self.route.as_str() == route)
     }
 }
 
@@ -234,6 +245,10 @@ impl Filter {
                 .operation
                 .as_deref()
                 .is_none_or(|operation| entry.operation == Some(operation))
+            && self
+                .route
+                .as_deref()
+                .is_none_or(|route| entry.route == route)
     }
 }
 
@@ -445,6 +460,7 @@ impl Journal {
         status: u16,
         latency: Duration,
     ) {
+        let route = answered.as_ref().map_or(Route::Local, |a| a.route);
         let (client_id, operation, scenario, scenario_source, source, body) = match answered {
             Some(a) => (
                 a.client_id,
@@ -469,6 +485,7 @@ impl Journal {
             source,
             status,
             latency,
+            route,
         });
     }
 }
@@ -495,6 +512,7 @@ mod tests {
             source: None,
             status,
             latency: Duration::ZERO,
+            route: Route::Local,
         }
     }
 

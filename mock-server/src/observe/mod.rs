@@ -31,4 +31,32 @@ pub(crate) struct Answered {
     pub(crate) scenario_source: Option<Source>,
     /// The request body as read.
     pub(crate) body: Option<Bytes>,
+    /// Whether the mock had no answer of its own (no canned example, no book match, an id the
+    /// flow does not know): a proxy in fall-through mode forwards such a request.
+    pub(crate) unanswered: bool,
+    /// Whether the mock answered or its upstream did.
+    pub(crate) route: Route,
+}
+
+/// Who answered a request: the mock, or the upstream it forwarded the request to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum Route {
+    /// The mock.
+    #[default]
+    Local,
+    /// The upstream.
+    Proxied,
+    /// The upstream, and the exchange was recorded.
+    Recorded,
+}
+
+impl Route {
+    /// The name the journal gives it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Route::Local => "local",
+            Route::Proxied => "proxied",
+            Route::Recorded => "recorded",
+        }
+    }
 }

@@ -90,6 +90,24 @@ pub(crate) fn banner(config: &Config, addr: SocketAddr) -> String {
              --admin-token TOKEN (or --admin-open) opens the rest\n"
         });
     }
+    if let Some(proxy) = &config.proxy {
+        let mode = match proxy.mode {
+            crate::config::ProxyMode::All => "every request",
+            crate::config::ProxyMode::FallThrough => "requests the mock has no answer for",
+        };
+        text.push_str(&format!("proxy: {mode} goes to {}", proxy.upstream));
+        if let Some(client) = &proxy.upstream_client {
+            text.push_str(&format!(" as client {}", client.id));
+        }
+        text.push('\n');
+        if let Some(dir) = &proxy.record {
+            text.push_str(&format!(
+                "record: into {} (scrubbed; mock-server --review {} shows it)\n",
+                dir.display(),
+                dir.display()
+            ));
+        }
+    }
     text.push_str(&format!(
         "console: {uri}/__admin/ (requests live, scenarios, data, flow, Try it; docs/console.md)\n"
     ));

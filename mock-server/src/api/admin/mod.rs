@@ -143,6 +143,7 @@ async fn health(State(state): State<Arc<AppState>>) -> Response {
         "seed": state.generator.seed(),
         "flow": if state.flow.rules.strict { "strict" } else { "lenient" },
         "uptimeSecs": state.started.elapsed().as_secs(),
+        "proxy": state.proxy.as_ref().map(|proxy| proxy.describe()),
         "lastReload": state.last_reload().map(|last| json!({
             "number": last.number,
             "outcome": last.outcome,

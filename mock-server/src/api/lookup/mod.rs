@@ -65,7 +65,7 @@ fn answer(
     // A canned example answers before the spId rule, so that the portal's own samples (which
     // have no spId) answer what the portal shows; a reshaping scenario wants the search.
     if shape.is_none()
-        && let Some(canned) = fixtures.canned_for(&value)
+        && let Some(canned) = fixtures.canned_for(Operation::CustomerAccountLookup, &value)
     {
         let status =
             StatusCode::from_u16(canned.example.response.status).map_err(|_| ApiError::Internal)?;
@@ -74,10 +74,14 @@ fn answer(
     }
     let request = validate(state, &value)?;
     let query = Query::new(&request);
-    let (body, source) = match shape {
-        Some(shape) => find::shaped(state, fixtures, &query, shape)?,
-        None => find::usual(state, fixtures, &query)?,
+    let found = match shape {
+        Some(shape) => find::shaped(state, fixtures, &query, shape),
+        None => find::usual(state, fixtures, &query),
     };
+    // Without a canned example or a book match, the mock's answer is its own invention (or
+    // nobody): a proxy in fall-through mode asks its upstream instead.
+    answered.unanswered = shape.is_none() && !matches!(&found, Ok((_, "book")));
+    let (body, source) = found?;
     answered.source = Cow::Borrowed(source);
     Ok(respond::json(StatusCode::OK, body))
 }
