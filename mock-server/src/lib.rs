@@ -46,7 +46,7 @@ mod server;
 mod state;
 
 pub use api::router;
-pub use config::{Client, Config, DataMode, FlowMode, NotFoundStyle};
+pub use config::{Client, Config, DataMode, FlowMode, NotFoundStyle, ProxyConfig, ProxyMode};
 pub use observe::log::{LogFilterError, LogGuard, init_logging};
 pub use proxy::review::review;
 pub use server::{MockServer, MockServerBuilder, StartError, TlsError, run};

@@ -110,7 +110,15 @@ fn seeds(fixtures: &Fixtures, schemas: &Schemas) -> BTreeMap<String, String> {
     let mut error_statuses = BTreeSet::new();
     for canned in &fixtures.canned {
         let status = canned.example.response.status;
-        if status >= 400 {
+        let nobody = status == 404 || canned.example.response.body == serde_json::json!([]);
+        if canned.operation == Operation::CustomerAccountLookup
+            && nobody
+            && shipped.get("no-customer-found").is_some()
+        {
+            seeds
+                .entry("no-customer-found".to_owned())
+                .or_insert_with(|| format!("no customer found (canned/{}.json)", canned.name));
+        } else if status >= 400 {
             error_statuses.insert((status, canned.operation.id(), canned.name.clone()));
         }
     }
