@@ -204,10 +204,15 @@ fn chain(error: &reqwest::Error) -> String {
     words.join(": ")
 }
 
-/// Whether a rustls error is among the causes.
+/// Whether the TLS handshake failed: a rustls error among the causes (the connector may hand
+/// it over as text only, so its words count too).
 fn is_tls(error: &reqwest::Error) -> bool {
     let mut source = error.source();
     while let Some(cause) = source {
+        let words = cause.to_string();
+        if words.contains("peer certificate") || words.contains("handshake") {
+            return true;
+        }
         if cause.downcast_ref::<rustls::Error>().is_some() {
             return true;
         }

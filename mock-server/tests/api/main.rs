@@ -15,6 +15,7 @@ mod journal;
 mod limits;
 mod live;
 mod properties;
+mod proxy;
 mod record;
 mod reload;
 mod robustness;

@@ -460,3 +460,84 @@ async fn a_recording_through_a_second_mock_answers_the_same_from_a_third_and_kee
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_requests_are_recorded_once_each_in_whole_files() {
+    let dir = scratch("concurrent");
+    let upstream = MockServer::builder()
+        .start()
+        .await
+        .expect("the upstream starts");
+    let mut proxy = ProxyConfig::to(upstream.uri());
+    proxy.record = Some(dir.clone());
+    let recorder = MockServer::builder()
+        .config(loopback(Config {
+            proxy: Some(proxy),
+            ..Config::default()
+        }))
+        .start()
+        .await
+        .expect("the recorder starts");
+    // Eight distinct lookups (generated accounts), each sent four times at once.
+    let names: Vec<String> = (0..8).map(|n| format!("CONCURRENT CLINIC {n}")).collect();
+    let mut sends = Vec::new();
+    for round in 0..4 {
+        for name in &names {
+            let body = json!({"spId": "1", "accountName": name, "address": {"street": "", "city": "PLANO", "state": "TX", "zipCode": "99999"}});
+            let base = recorder.uri();
+            sends.push(tokio::spawn(async move {
+                send(
+                    &base,
+                    &format!("lookup-{round}"),
+                    "POST",
+                    "/api/v1/customerAccountLookup",
+                    &body,
+                )
+                .await
+                .status
+            }));
+        }
+    }
+    for sent in sends {
+        assert_eq!(sent.await.expect("a task"), 200);
+    }
+    let report = read_json(&dir.join("RECORDING.json"));
+    assert_eq!(
+        (&report["recorded"], &report["duplicates"]),
+        (&json!(8), &json!(24)),
+        "{report}"
+    );
+    let files: Vec<_> = std::fs::read_dir(dir.join("canned"))
+        .expect("the folder")
+        .map(|entry| entry.expect("an entry").path())
+        .collect();
+    assert_eq!(files.len(), 8, "{files:?}");
+    for path in &files {
+        assert_eq!(
+            read_json(path)["response"]["status"],
+            json!(200),
+            "{}",
+            path.display()
+        );
+    }
+    let accounts = read_json(&dir.join("accounts/recorded.json"));
+    let ids: std::collections::BTreeSet<&str> = accounts
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .filter_map(|account| account["accountId"].as_str())
+        .collect();
+    assert_eq!(
+        ids.len(),
+        accounts.as_array().map_or(0, Vec::len),
+        "each account once"
+    );
+    assert!(ids.len() >= 8);
+    // What is left is exactly what a mock can load.
+    let (review, loads) = mock_server::review(&dir);
+    assert!(loads, "{review}");
+    for server in [recorder, upstream] {
+        server.shutdown().await.expect("the mock stops");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
