@@ -227,3 +227,73 @@ fn duplicate_client_ids_are_refused() {
         "client id \"a\" is configured twice; each client id must be unique"
     );
 }
+
+#[test]
+fn the_proxy_comes_from_flags_or_the_file_with_the_documented_defaults()
+-> Result<(), Box<dyn std::error::Error>> {
+    assert_eq!(parse(&[])?.proxy, None);
+    let proxy = parse(&["--proxy-to", "https://uat.example/base"])?
+        .proxy
+        .ok_or("a proxy")?;
+    let documented = documented_defaults();
+    assert_eq!(
+        documented.get("--proxy-mode").map(String::as_str),
+        Some(proxy.mode.as_str())
+    );
+    assert_eq!(
+        documented.get("--proxy-timeout"),
+        Some(&proxy.timeout_secs.to_string())
+    );
+    assert_eq!((proxy.upstream_client, proxy.record), (None, None));
+
+    let error = parse(&["--record", "somewhere"]).expect_err("no upstream to record");
+    assert!(matches!(error, ConfigError::RecordWithoutProxy), "{error}");
+    let error = parse(&["--proxy-to", "uat.example"]).expect_err("not a URL");
+    assert!(
+        error
+            .to_string()
+            .starts_with("proxy-to: expected an http:// or https:// URL"),
+        "{error}"
+    );
+
+    let dir = std::env::temp_dir().join(format!("mock-proxy-file-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    let file = dir.join("mock.toml");
+    std::fs::write(
+        &file,
+        "proxy-to = \"https://uat.example\"\nproxy-mode = \"fall-through\"\n\
+         upstream-client-id = \"team\"\nupstream-client-secret = \"team-secret\"\n\
+         record = \"recording\"\nscrub = [\"siteName\"]\nproxy-timeout = 5\n",
+    )?;
+    let path = file.to_str().ok_or("a path")?;
+    let proxy = parse(&["--config", path])?.proxy.ok_or("a proxy")?;
+    assert_eq!(proxy.mode, ProxyMode::FallThrough);
+    assert_eq!(
+        proxy.upstream_client.map(|client| client.id),
+        Some("team".to_owned())
+    );
+    assert_eq!(
+        proxy.record,
+        Some(dir.join("recording")),
+        "relative to the file"
+    );
+    assert_eq!(
+        (proxy.scrub, proxy.timeout_secs),
+        (vec!["siteName".to_owned()], 5)
+    );
+    // Flags win over the file.
+    let proxy = parse(&[
+        "--config",
+        path,
+        "--proxy-mode",
+        "all",
+        "--scrub",
+        "/a/b,note",
+    ])?
+    .proxy
+    .ok_or("a proxy")?;
+    assert_eq!(proxy.mode, ProxyMode::All);
+    assert_eq!(proxy.scrub, ["/a/b", "note"]);
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use super::Client;
+use super::client::Client;
 use super::error::ConfigError;
 
 /// The default time the upstream has to answer, in seconds.

@@ -57,7 +57,8 @@ impl StartError {
             | StartError::State(
                 StateError::Fixtures(_)
                 | StateError::Config(_)
-                | StateError::UnknownScenario { .. },
+                | StateError::UnknownScenario { .. }
+                | StateError::Proxy(_),
             ) => 2,
             _ => 1,
         }

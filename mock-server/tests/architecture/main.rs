@@ -301,6 +301,7 @@ const LAYERS: &[&[&str]] = &[
     &["scenario"],
     &["fixtures", "gateway"],
     &["observe"],
+    &["proxy"],
     &["state"],
     &["api"],
     &["server"],

@@ -253,8 +253,8 @@ async fn requests(
 ) -> Result<Response, ApiError> {
     let Ok(Query(filter)) = filter else {
         let detail =
-            "Filters are traceId, clientId, status (a number), operation (an operationId) and \
-             limit (a number)."
+            "Filters are traceId, clientId, status (a number), operation (an operationId), \
+             route (local, proxied or recorded) and limit (a number)."
                 .to_owned();
         return Err(ApiError::AdminBadRequest { detail });
     };
@@ -290,8 +290,8 @@ async fn request_stream(
     use axum::response::sse::{Event, KeepAlive, Sse};
     use tokio::sync::broadcast::error::RecvError;
     let Ok(Query(filter)) = filter else {
-        let detail = "Filters are traceId, clientId, status (a number) and operation (an \
-                      operationId)."
+        let detail = "Filters are traceId, clientId, status (a number), operation (an \
+                      operationId) and route (local, proxied or recorded)."
             .to_owned();
         return Err(ApiError::AdminBadRequest { detail });
     };

@@ -317,7 +317,7 @@ function openEntry(id) {
   $('#detail-body').textContent = pretty(entry.body) || '(no body)';
   $('#detail-answer tbody').replaceChildren(...kvRows([
     ['status', String(entry.status)],
-    ['answered by', entry.source || '–'],
+    ['answered by', `${entry.source || '–'} (${entry.route || 'local'})`],
     ['operation', entry.operation || '–'],
     ['scenario', entry.scenario ? `${entry.scenario} (${entry.scenarioSource || 'chosen'})` : '–'],
     ['latency', `${entry.latencyMs.toFixed(2)} ms`],
