@@ -149,7 +149,8 @@ async function loadHealth() {
   const health = await adminJson('/health');
   $('#summary').textContent =
     `v${health.version} · data ${health.data} · seed ${health.seed} · ${health.accounts} accounts · ` +
-    `${health.scenarios} scenarios · flow ${health.flow} · up ${uptime(health.uptimeSecs)}`;
+    `${health.scenarios} scenarios · flow ${health.flow} · up ${uptime(health.uptimeSecs)}` +
+    (health.proxy ? ` · proxy (${health.proxy.mode}) → ${health.proxy.upstream}${health.proxy.recording ? ', recording' : ''}` : '');
   const rows = Object.entries(health).map(([key, value]) =>
     h('tr', {}, h('th', {}, key), h('td', { class: 'mono' },
       key === 'uptimeSecs' ? `${value} (${uptime(value)})` : typeof value === 'object' ? JSON.stringify(value) : String(value))));
