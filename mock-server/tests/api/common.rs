@@ -265,3 +265,32 @@ pub fn account(id: &str, name: &str) -> Value {
            "contractStatus": null, "parentPartnerAccId": null, "partnerId": null, "loaStatus": "Y",
            "allianceStatus": "ATT ONLY", "accountStatus": null, "exception": "N"})
 }
+
+/// The journal of a running mock, `query` its filters (e.g. `?limit=1`).
+pub async fn journal_of(server: &mock_server::MockServer, query: &str) -> Value {
+    http_client()
+        .get(format!("{}/__admin/requests{query}", server.uri()))
+        .send()
+        .await
+        .expect("the journal")
+        .json()
+        .await
+        .expect("JSON")
+}
+
+/// A mock on a free loopback port with `config` (whose own address is replaced).
+pub async fn on_loopback(mut config: mock_server::Config) -> mock_server::MockServer {
+    config.listen = "127.0.0.1:0".parse().expect("an address");
+    mock_server::MockServer::builder()
+        .config(config)
+        .start()
+        .await
+        .expect("the mock starts")
+}
+
+/// An empty scratch folder path for this test process (not made; removed if it was there).
+pub fn scratch(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("mock-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}

@@ -2,8 +2,6 @@
 //! of its own, a shared upstream credential, and the upstream's failures (refused, timeout,
 //! TLS, 5xx) told plainly, with nothing recorded for them.
 
-use std::path::PathBuf;
-
 use mock_server::config::TlsSource;
 use mock_server::{Config, DataMode, MockServer, ProxyConfig, ProxyMode};
 use serde_json::{Value, json};
@@ -13,17 +11,12 @@ use crate::common::*;
 /// A mock on a free loopback port in front of `proxy`, answering from its book alone.
 async fn proxy_mock(proxy: ProxyConfig, change: impl FnOnce(&mut Config)) -> MockServer {
     let mut config = Config {
-        listen: "127.0.0.1:0".parse().expect("an address"),
         data: DataMode::Fixtures,
         proxy: Some(proxy),
         ..Config::default()
     };
     change(&mut config);
-    MockServer::builder()
-        .config(config)
-        .start()
-        .await
-        .expect("the proxy starts")
+    on_loopback(config).await
 }
 
 /// A lookup of the foundry through `target` as client `id`.
@@ -38,21 +31,7 @@ fn lookup_as(target: &MockServer, id: &str, secret: &str, trace: &str) -> reqwes
 
 /// The last journal entry of `server`.
 async fn last_entry(server: &MockServer) -> Value {
-    let journal: Value = http_client()
-        .get(format!("{}/__admin/requests?limit=1", server.uri()))
-        .send()
-        .await
-        .expect("the journal")
-        .json()
-        .await
-        .expect("JSON");
-    journal["requests"][0].clone()
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mock-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+    journal_of(server, "?limit=1").await["requests"][0].clone()
 }
 
 /// The canned examples a recording folder holds.
@@ -140,14 +119,7 @@ async fn fall_through_answers_from_the_book_and_asks_the_upstream_for_the_rest()
     assert_eq!(last_entry(&proxy).await["route"], json!("local"));
 
     // The upstream saw the proxied requests only, with the caller's credentials.
-    let seen: Value = client
-        .get(format!("{}/__admin/requests", upstream.uri()))
-        .send()
-        .await
-        .expect("the journal")
-        .json()
-        .await
-        .expect("JSON");
+    let seen = journal_of(&upstream, "").await;
     let traces: Vec<&str> = seen["requests"]
         .as_array()
         .expect("entries")

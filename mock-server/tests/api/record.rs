@@ -2,12 +2,12 @@
 //! started with the recorded folder answering the same requests with the same bodies; no
 //! secret and no e-mail address of the traffic on disk.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use mock_server::{Config, DataMode, MockServer, ProxyConfig};
 use serde_json::{Value, json};
 
-use crate::common::http_client;
+use crate::common::{http_client, journal_of, on_loopback, scratch};
 
 /// A request as sent, and what the recorder answered.
 struct Exchange {
@@ -19,17 +19,6 @@ struct Exchange {
     request: Value,
     status: u16,
     body: String,
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("mock-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
-}
-
-fn loopback(mut config: Config) -> Config {
-    config.listen = "127.0.0.1:0".parse().expect("an address");
-    config
 }
 
 /// Sends `request` (a body, or for a GET the query) to `operation` at `base`.
@@ -250,14 +239,11 @@ async fn a_recording_through_a_second_mock_answers_the_same_from_a_third_and_kee
     let mut proxy = ProxyConfig::to(upstream.uri());
     proxy.record = Some(dir.clone());
     proxy.scrub_key = Some("a recording key, kept".to_owned());
-    let recorder = MockServer::builder()
-        .config(loopback(Config {
-            proxy: Some(proxy),
-            ..Config::default()
-        }))
-        .start()
-        .await
-        .expect("the recorder starts");
+    let recorder = on_loopback(Config {
+        proxy: Some(proxy),
+        ..Config::default()
+    })
+    .await;
     let exchanges = traffic(&recorder.uri(), &upstream.uri()).await;
     // The same lookup again is proxied, not recorded twice.
     let again = send(
@@ -270,14 +256,7 @@ async fn a_recording_through_a_second_mock_answers_the_same_from_a_third_and_kee
     .await;
     assert_eq!(again.body, exchanges[0].body);
 
-    let journal: Value = http_client()
-        .get(format!("{}/__admin/requests?limit=1000", recorder.uri()))
-        .send()
-        .await
-        .expect("the journal")
-        .json()
-        .await
-        .expect("JSON");
+    let journal = journal_of(&recorder, "?limit=1000").await;
     let routes: Vec<&str> = journal["requests"]
         .as_array()
         .expect("entries")
@@ -470,14 +449,11 @@ async fn concurrent_requests_are_recorded_once_each_in_whole_files() {
         .expect("the upstream starts");
     let mut proxy = ProxyConfig::to(upstream.uri());
     proxy.record = Some(dir.clone());
-    let recorder = MockServer::builder()
-        .config(loopback(Config {
-            proxy: Some(proxy),
-            ..Config::default()
-        }))
-        .start()
-        .await
-        .expect("the recorder starts");
+    let recorder = on_loopback(Config {
+        proxy: Some(proxy),
+        ..Config::default()
+    })
+    .await;
     // Eight distinct lookups (generated accounts), each sent four times at once.
     let names: Vec<String> = (0..8).map(|n| format!("CONCURRENT CLINIC {n}")).collect();
     let mut sends = Vec::new();
