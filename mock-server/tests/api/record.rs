@@ -225,6 +225,23 @@ fn without(mut value: Value, pointers: &[&str]) -> Value {
     value
 }
 
+/// An upstream mock, and a mock in front of it recording into `dir` (with a fixed scrub key).
+async fn recording_into(dir: &Path) -> (MockServer, MockServer) {
+    let upstream = MockServer::builder()
+        .start()
+        .await
+        .expect("the upstream starts");
+    let mut proxy = ProxyConfig::to(upstream.uri());
+    proxy.record = Some(dir.to_path_buf());
+    proxy.scrub_key = Some("a recording key, kept".to_owned());
+    let recorder = on_loopback(Config {
+        proxy: Some(proxy),
+        ..Config::default()
+    })
+    .await;
+    (upstream, recorder)
+}
+
 fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("a file")).expect("JSON")
 }
@@ -232,18 +249,7 @@ fn read_json(path: &Path) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_recording_through_a_second_mock_answers_the_same_from_a_third_and_keeps_no_secret() {
     let dir = scratch("recording");
-    let upstream = MockServer::builder()
-        .start()
-        .await
-        .expect("the upstream starts");
-    let mut proxy = ProxyConfig::to(upstream.uri());
-    proxy.record = Some(dir.clone());
-    proxy.scrub_key = Some("a recording key, kept".to_owned());
-    let recorder = on_loopback(Config {
-        proxy: Some(proxy),
-        ..Config::default()
-    })
-    .await;
+    let (upstream, recorder) = recording_into(&dir).await;
     let exchanges = traffic(&recorder.uri(), &upstream.uri()).await;
     // The same lookup again is proxied, not recorded twice.
     let again = send(
@@ -443,17 +449,7 @@ async fn a_recording_through_a_second_mock_answers_the_same_from_a_third_and_kee
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_requests_are_recorded_once_each_in_whole_files() {
     let dir = scratch("concurrent");
-    let upstream = MockServer::builder()
-        .start()
-        .await
-        .expect("the upstream starts");
-    let mut proxy = ProxyConfig::to(upstream.uri());
-    proxy.record = Some(dir.clone());
-    let recorder = on_loopback(Config {
-        proxy: Some(proxy),
-        ..Config::default()
-    })
-    .await;
+    let (upstream, recorder) = recording_into(&dir).await;
     // Eight distinct lookups (generated accounts), each sent four times at once.
     let names: Vec<String> = (0..8).map(|n| format!("CONCURRENT CLINIC {n}")).collect();
     let mut sends = Vec::new();
