@@ -249,7 +249,8 @@ pub struct Cli {
     )]
     pub upstream_client: Option<String>,
 
-    /// Seconds the upstream has to answer, connecting included; then the caller gets 504.
+    /// Seconds (1 to 600) the upstream has to answer, connecting included; then the caller gets
+    /// 504.
     /// [default: 30]
     #[arg(long, env = "MOCK_PROXY_TIMEOUT", value_name = "SECS")]
     pub proxy_timeout: Option<u64>,
